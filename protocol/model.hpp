@@ -1,0 +1,61 @@
+#pragma once
+// Domain structs shared by every layer: what arrives (InboundContact) and what the store
+// answers (Recorded). Plain data, no behaviour.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace touchpoint {
+
+// One way to reach a customer. (type, address) is unique across all customers.
+// type: "email", "phone", "whatsapp", "telegram", "messenger", "instagram", "api", ...
+struct Identity {
+  std::string type;
+  std::string address;
+  bool operator==(const Identity&) const = default;
+};
+
+struct AttachmentIn {
+  std::string filename;
+  std::string content_type;
+  std::string data;  // raw bytes
+};
+
+// One normalized inbound contact, whatever the channel. Every channel's parser produces this
+// and every channel is ingested by TicketStore::record_inbound.
+struct InboundContact {
+  std::string channel_type;   // "api", "email", "whatsapp", ...
+  std::string channel_name;   // the [[channel]] name from config
+  std::string external_id;    // provider message id: the idempotency key within the channel
+  std::string thread_key;     // groups messages into one ticket; empty = one per customer
+  std::vector<Identity> from; // sender identities, most specific first
+  std::string from_name;
+  std::string subject;
+  std::string text;
+  std::optional<std::string> html;
+  std::vector<AttachmentIn> attachments;
+  std::optional<int64_t> sent_at;  // unix seconds, as the provider stated it
+};
+
+// What record_inbound answers. duplicate=true: the contact was already stored and these are
+// the ids of the original; nothing new was written.
+struct Recorded {
+  int64_t ticket_id = 0;
+  int64_t message_id = 0;
+  int64_t customer_id = 0;
+  bool duplicate = false;
+  bool ticket_created = false;
+  bool ticket_reopened = false;
+};
+
+inline constexpr const char* kTicketStatuses[] = {"new", "open", "pending", "on_hold", "solved",
+                                                  "closed"};
+inline constexpr const char* kPriorities[] = {"low", "normal", "high", "urgent"};
+inline constexpr const char* kRoles[] = {"agent", "supervisor", "admin"};
+
+bool is_ticket_status(std::string_view s);
+bool is_priority(std::string_view s);
+bool is_role(std::string_view s);
+
+}  // namespace touchpoint

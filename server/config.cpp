@@ -1,0 +1,140 @@
+#include "server/config.hpp"
+
+#include <cstdlib>
+#include <set>
+#include <toml++/toml.h>
+
+namespace touchpoint::server {
+namespace {
+
+Error bad(std::string message) { return Error{Errc::bad_request, std::move(message)}; }
+
+Result<std::string> resolve(const std::string& where, const std::string& v) {
+  if (v.rfind("env:", 0) != 0) return v;
+  const char* e = std::getenv(v.substr(4).c_str());
+  if (!e) return bad(where + ": environment variable " + v.substr(4) + " is not set");
+  return std::string(e);
+}
+
+const std::set<std::string> kTypes = {"api",       "email",     "whatsapp", "messenger",
+                                      "instagram", "telegram",  "twilio",   "webchat"};
+
+// Keys a channel cannot work without.
+std::vector<std::string> required_keys(const std::string& type) {
+  if (type == "api") return {"token"};
+  if (type == "whatsapp") return {"phone_number_id", "access_token", "app_secret", "verify_token"};
+  if (type == "messenger" || type == "instagram")
+    return {"page_id", "page_access_token", "app_secret", "verify_token"};
+  if (type == "telegram") return {"bot_token", "secret_token"};
+  if (type == "twilio") return {"account_sid", "auth_token", "from"};
+  if (type == "webchat") return {"website_token"};
+  return {};
+}
+
+}  // namespace
+
+std::string ChannelConfig::get(const std::string& key) const {
+  auto it = values.find(key);
+  return it == values.end() ? std::string() : it->second;
+}
+
+const ChannelConfig* Config::channel(std::string_view type, std::string_view name) const {
+  for (const auto& c : channels)
+    if (c.type == type && c.name == name) return &c;
+  return nullptr;
+}
+
+Result<Config> load_config(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return bad(path + ": " + std::string(e.description()) + " at line " +
+               std::to_string(e.source().begin.line));
+  }
+  Config c;
+  if (auto* server = root["server"].as_table()) {
+    for (auto&& [key, node] : *server) {
+      std::string k(key.str());
+      if (k == "io_threads") {
+        auto v = node.value<int64_t>();
+        if (!v || *v < 1 || *v > 64) return bad(path + ": server.io_threads must be 1..64");
+        c.io_threads = static_cast<int>(*v);
+        continue;
+      }
+      auto v = node.value<std::string>();
+      if (!v) return bad(path + ": server." + k + " must be a string");
+      if (k == "public_url") c.public_url = *v;
+      else if (k == "data") c.data_dir = *v;
+      else if (k == "http") c.http = *v;
+      else if (k == "smtp") c.smtp = *v;
+      else if (k == "lmtp") c.lmtp = *v;
+      else return bad(path + ": unknown key server." + k);
+    }
+  }
+  if (auto* node = root.get("channel")) {
+    auto* arr = node->as_array();
+    if (!arr) return bad(path + ": channel must be an array of tables ([[channel]])");
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      auto* t = (*arr)[i].as_table();
+      std::string where = path + ": channel #" + std::to_string(i + 1);
+      if (!t) return bad(where + " must be a table");
+      ChannelConfig ch;
+      for (auto&& [key, value] : *t) {
+        std::string k(key.str());
+        if (auto s = value.value<std::string>()) {
+          auto r = resolve(where + "." + k, *s);
+          if (!r) return r.error();
+          ch.values[k] = r.value();
+        } else if (auto* a = value.as_array()) {
+          std::vector<std::string> items;
+          for (auto& item : *a) {
+            auto s2 = item.value<std::string>();
+            if (!s2) return bad(where + "." + k + " must be an array of strings");
+            auto r = resolve(where + "." + k, *s2);
+            if (!r) return r.error();
+            items.push_back(r.value());
+          }
+          ch.lists[k] = std::move(items);
+        } else {
+          return bad(where + "." + k + " must be a string or an array of strings");
+        }
+      }
+      ch.type = ch.get("type");
+      ch.name = ch.get("name");
+      c.channels.push_back(std::move(ch));
+    }
+  }
+  if (auto s = validate(c); !s) return Error{s.error().code, path + ": " + s.error().message};
+  return c;
+}
+
+Status validate(const Config& c) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& ch : c.channels) {
+    if (!kTypes.count(ch.type)) return bad("channel type '" + ch.type + "' is not known");
+    if (ch.name.empty() || ch.name.find('/') != std::string::npos)
+      return bad("every channel needs a name without '/'");
+    if (!seen.insert({ch.type, ch.name}).second)
+      return bad("channel " + ch.type + "/" + ch.name + " is defined twice");
+    for (const auto& k : required_keys(ch.type))
+      if (ch.get(k).empty()) return bad("channel " + ch.name + " needs " + k);
+  }
+  if (auto hp = parse_host_port(c.http); !hp) return hp.error();
+  return ok();
+}
+
+Result<HostPort> parse_host_port(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) return bad("'" + s + "' is not HOST:PORT");
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  char* end = nullptr;
+  long port = std::strtol(s.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535 || colon + 1 == s.size())
+    return bad("'" + s + "' has no valid port");
+  return HostPort{host, static_cast<unsigned short>(port)};
+}
+
+}  // namespace touchpoint::server

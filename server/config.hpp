@@ -1,0 +1,56 @@
+#pragma once
+// The server's configuration: defaults, overridden by the TOML file, overridden by flags.
+//
+//   [server]
+//   public_url = "http://127.0.0.1:8080"
+//   data = "./data"            # data directory
+//   http = "127.0.0.1:8080"    # HOST:PORT
+//   smtp = "127.0.0.1:2525"
+//   lmtp = "127.0.0.1:2424"    # off unless given
+//   io_threads = 1
+//
+//   [[channel]]               # one table per channel account; see docs/config.md
+//   type = "api"
+//   name = "crm"
+//   token = "env:CRM_TOKEN"   # any string value may be "env:VAR": read from the environment
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/result.hpp"
+
+namespace touchpoint::server {
+
+struct ChannelConfig {
+  std::string type;  // api | email | whatsapp | messenger | instagram | telegram | twilio | webchat
+  std::string name;
+  std::map<std::string, std::string> values;                // string keys, env: resolved
+  std::map<std::string, std::vector<std::string>> lists;    // array-of-string keys
+  std::string get(const std::string& key) const;            // "" when absent
+};
+
+struct Config {
+  std::string public_url = "http://127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string http = "127.0.0.1:8080";
+  std::string smtp = "127.0.0.1:2525";
+  std::optional<std::string> lmtp;
+  int io_threads = 1;
+  std::vector<ChannelConfig> channels;
+
+  const ChannelConfig* channel(std::string_view type, std::string_view name) const;
+};
+
+// Reads and validates a TOML file on top of the defaults. Errors name the file and the key.
+Result<Config> load_config(const std::string& path);
+// Validates what the file cannot: unique channel names, known types, required keys.
+Status validate(const Config& config);
+
+struct HostPort {
+  std::string host;
+  unsigned short port = 0;
+};
+Result<HostPort> parse_host_port(const std::string& s);
+
+}  // namespace touchpoint::server

@@ -1,0 +1,120 @@
+#include "server/http_routes.hpp"
+
+#include "protocol/api_channel.hpp"
+#include "protocol/json_error.hpp"
+#include "server/passwords.hpp"
+
+namespace touchpoint::server {
+namespace {
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+bool is_json(std::string_view content_type) {
+  auto base = content_type.substr(0, content_type.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  return base == "application/json";
+}
+
+HttpResponse json(int status, std::string body) {
+  return HttpResponse{status, "application/json", std::move(body), {}};
+}
+
+HttpResponse unavailable(std::string message) {
+  auto r = error_response({Errc::unavailable, std::move(message)});
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+void health(App& app, const Respond& respond) {
+  bool queued = app.writer.submit<Unit>(
+      [](storage::TicketStore& s) { return s.ping(); },
+      [respond](Status r) {
+        respond(r ? json(200, R"({"status":"ok"})") : unavailable("the store is not writable"));
+      });
+  if (!queued) respond(unavailable("the store is busy"));
+}
+
+// POST /webhooks/api/{name}: the generic API channel.
+void api_webhook(App& app, const HttpRequest& req, std::string_view name, const Respond& respond) {
+  const ChannelConfig* ch = app.config.channel("api", name);
+  if (!ch) return respond(error_response({Errc::not_found, "no api channel with that name"}));
+  if (req.method != "POST")
+    return respond(error_response({Errc::method_not_allowed, "use POST to deliver messages"}));
+  std::string_view auth = req.authorization;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.substr(0, kBearer.size()) != kBearer ||
+      !secure_equals(auth.substr(kBearer.size()), ch->get("token")))
+    return respond(error_response({Errc::unauthorized, "missing or wrong bearer token"}));
+  if (!is_json(req.content_type))
+    return respond(error_response({Errc::unsupported_media, "send Content-Type: application/json"}));
+
+  auto contact = protocol::parse_api_message(name, req.body);
+  if (!contact) return respond(error_response(contact.error()));
+
+  Metrics& metrics = app.metrics;
+  bool queued = app.writer.submit<Recorded>(
+      [c = std::move(contact).value()](storage::TicketStore& s) { return s.record_inbound(c); },
+      [respond, &metrics](Result<Recorded> r) {
+        if (!r) return respond(r.error().code == Errc::unavailable
+                                   ? unavailable(r.error().message)
+                                   : error_response(r.error()));
+        metrics.ingested("api", r.value().duplicate);
+        respond(json(200, protocol::encode_ack(r.value())));
+      });
+  if (!queued) {
+    metrics.overloaded();
+    respond(unavailable("too many writes queued; retry shortly"));
+  }
+}
+
+}  // namespace
+
+int to_http(Errc code) {
+  switch (code) {
+    case Errc::bad_request: return 400;
+    case Errc::unauthorized: return 401;
+    case Errc::forbidden: return 403;
+    case Errc::not_found: return 404;
+    case Errc::method_not_allowed: return 405;
+    case Errc::conflict: return 409;
+    case Errc::too_large: return 413;
+    case Errc::unsupported_media: return 415;
+    case Errc::unprocessable: return 422;
+    case Errc::unavailable: return 503;
+    case Errc::internal: return 500;
+  }
+  return 500;
+}
+
+HttpResponse error_response(const Error& e) {
+  // Internal errors may carry storage detail: log it, never show it.
+  std::string message = e.code == Errc::internal ? "internal error" : e.message;
+  return json(to_http(e.code), protocol::encode_error(errc_name(e.code), message));
+}
+
+void handle_request(App& app, const HttpRequest& req, const Respond& respond,
+                    std::string_view& route_out) {
+  std::string_view path = path_of(req.target);
+  constexpr std::string_view kApiHooks = "/webhooks/api/";
+  if (path.substr(0, kApiHooks.size()) == kApiHooks) {
+    route_out = "/webhooks/api/{name}";
+    return api_webhook(app, req, path.substr(kApiHooks.size()), respond);
+  }
+  if (path == "/healthz") {
+    route_out = "/healthz";
+    return health(app, respond);
+  }
+  if (path == "/metrics") {
+    route_out = "/metrics";
+    return respond(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                                app.metrics.render(app.writer), {}});
+  }
+  if (path.substr(0, 10) == "/webhooks/") {
+    route_out = "/webhooks/{type}/{name}";
+    return respond(error_response({Errc::not_found, "no channel is configured at this path"}));
+  }
+  route_out = "other";
+  respond(error_response({Errc::not_found, "no such route"}));
+}
+
+}  // namespace touchpoint::server

@@ -1,0 +1,125 @@
+#include "server/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/json_error.hpp"
+#include "server/http_routes.hpp"
+
+namespace touchpoint::server {
+namespace {
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
+constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket&& socket, App& app) : stream_(std::move(socket)), app_(app) {}
+
+void HttpSession::run() {
+  // We may be on the acceptor's executor: start on our own strand.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->header_limit(kMaxHeaderBytes);
+  parser_->body_limit(kMaxBodyBytes);
+  stream_.expires_after(kRequestTimeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec == http::error::body_limit)
+    return fail_request(http::status::payload_too_large, "too_large",
+                        "the body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  if (ec == http::error::header_limit)
+    return fail_request(http::status::request_header_fields_too_large, "too_large",
+                        "the headers are too large");
+  if (ec == beast::error::timeout || ec == net::error::operation_aborted) return do_close();
+  if (ec) {
+    if (ec.category() == http::make_error_code(http::error::bad_target).category())
+      return fail_request(http::status::bad_request, "bad_request", "malformed HTTP request");
+    return do_close();
+  }
+
+  auto& req = parser_->get();
+  keep_alive_ = req.keep_alive();
+  version_ = req.version();
+  if (app_.draining.load()) {
+    keep_alive_ = false;
+    return fail_request(http::status::service_unavailable, "unavailable",
+                        "the server is shutting down; retry shortly");
+  }
+  started_ = std::chrono::steady_clock::now();
+  ++app_.in_flight;
+  HttpRequest r{std::string(req.method_string()), std::string(req.target()),
+                std::string(req[http::field::content_type]),
+                std::string(req[http::field::authorization]), std::move(req.body())};
+  // The reply may come from the storage thread: hop back to our strand, and keep our
+  // io_context alive until it does.
+  auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(
+      stream_.get_executor());
+  Respond respond = [self = shared_from_this(), work](HttpResponse response) {
+    net::post(self->stream_.get_executor(),
+              [self, work, response = std::move(response)]() mutable {
+                self->on_response(std::move(response));
+              });
+  };
+  handle_request(app_, r, respond, route_);
+}
+
+void HttpSession::on_response(HttpResponse r) {
+  app_.metrics.request(route_, r.status,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_)
+                           .count());
+  if (r.status >= 500) spdlog::warn("{} answered {}: {}", route_, r.status, r.body);
+  res_ = {};
+  res_.version(version_);
+  res_.result(static_cast<http::status>(r.status));
+  res_.set(http::field::server, "touchpoint");
+  res_.set(http::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers) res_.set(k, v);
+  res_.body() = std::move(r.body);
+  bool keep_alive = keep_alive_ && !app_.draining.load();
+  res_.keep_alive(keep_alive);
+  res_.prepare_payload();
+  stream_.expires_after(kRequestTimeout);
+  http::async_write(stream_, res_,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                                              keep_alive, true));
+}
+
+void HttpSession::fail_request(http::status status, std::string_view code,
+                               std::string_view message) {
+  res_ = {};
+  res_.version(version_);
+  res_.result(status);
+  res_.set(http::field::server, "touchpoint");
+  res_.set(http::field::content_type, "application/json");
+  if (status == http::status::service_unavailable) res_.set(http::field::retry_after, "1");
+  res_.body() = protocol::encode_error(code, message);
+  res_.keep_alive(false);  // the rest of the stream cannot be trusted
+  res_.prepare_payload();
+  app_.metrics.request("rejected", static_cast<int>(status), 0);
+  stream_.expires_after(kRequestTimeout);
+  http::async_write(stream_, res_,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), false,
+                                              false));
+}
+
+void HttpSession::on_write(bool keep_alive, bool counted, beast::error_code ec, std::size_t) {
+  // A request is in flight until its answer is written: shutdown waits for that.
+  if (counted) --app_.in_flight;
+  if (ec) return do_close();
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void HttpSession::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+}  // namespace touchpoint::server

@@ -1,0 +1,118 @@
+#include "server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "server/app.hpp"
+#include "server/http_session.hpp"
+#include "server/listener.hpp"
+#include "server/net.hpp"
+
+namespace touchpoint::server {
+namespace {
+constexpr auto kDrainPoll = std::chrono::milliseconds(5);
+constexpr auto kDrainDeadline = std::chrono::seconds(20);
+}  // namespace
+
+// Declaration order is destruction order reversed: the io_context (and every session) dies
+// before App and the writer they reference.
+struct Server::Impl {
+  Impl(Config config, storage::TicketStore store)
+      : writer(std::move(store)), app(std::move(config), writer), signals(ioc) {}
+
+  storage::StoreWriter writer;
+  App app;
+  net::io_context ioc;
+  net::signal_set signals;
+  std::shared_ptr<Listener> http;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<net::steady_timer> drain_timer;
+  std::chrono::steady_clock::time_point drain_deadline;
+
+  void begin_stop() {
+    if (stopping.exchange(true)) return;
+    net::post(ioc, [this] {
+      spdlog::info("stopping: no new connections, finishing in-flight requests");
+      app.draining = true;
+      if (http) http->stop();
+      signals.cancel();
+      drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
+      drain_timer = std::make_unique<net::steady_timer>(ioc);
+      poll_drained();
+    });
+  }
+
+  // Polls rather than counts down: a request answered from the storage thread may still be
+  // on its way back to its strand.
+  void poll_drained() {
+    if (app.in_flight.load() == 0 || std::chrono::steady_clock::now() > drain_deadline) {
+      if (app.in_flight.load() != 0)
+        spdlog::warn("stopping with {} requests unanswered", app.in_flight.load());
+      ioc.stop();
+      return;
+    }
+    drain_timer->expires_after(kDrainPoll);
+    drain_timer->async_wait([this](beast::error_code) { poll_drained(); });
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStore store) {
+  auto hp = parse_host_port(config.http);
+  if (!hp) return hp.error();
+  beast::error_code ec;
+  auto address = net::ip::make_address(hp.value().host == "localhost" ? "127.0.0.1"
+                                                                       : hp.value().host,
+                                       ec);
+  if (ec) return Error{Errc::bad_request, "http: '" + hp.value().host + "' is not an IP address"};
+
+  int threads = config.io_threads;
+  std::unique_ptr<Server> server(new Server(std::make_unique<Impl>(std::move(config),
+                                                                   std::move(store))));
+  Impl& s = *server->impl_;
+  try {
+    s.http = std::make_shared<Listener>(s.ioc, tcp::endpoint(address, hp.value().port),
+                                        [&s](tcp::socket&& socket) {
+                                          std::make_shared<HttpSession>(std::move(socket), s.app)
+                                              ->run();
+                                        });
+  } catch (const boost::system::system_error& e) {
+    return Error{Errc::unavailable,
+                 "cannot listen for http on " + s.app.config.http + ": " + e.code().message()};
+  }
+  s.http->run();
+  auto ep = s.http->local_endpoint();
+  spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());
+  for (int i = 0; i < threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  return server;
+}
+
+Server::~Server() {
+  stop();
+  wait();
+}
+
+unsigned short Server::http_port() const { return impl_->http->local_endpoint().port(); }
+
+void Server::stop_on_signals() {
+  impl_->signals.add(SIGTERM);
+  impl_->signals.add(SIGINT);
+  impl_->signals.async_wait([this](beast::error_code ec, int signo) {
+    if (ec) return;
+    spdlog::info("received signal {}", signo);
+    stop();
+  });
+}
+
+void Server::stop() { impl_->begin_stop(); }
+
+void Server::wait() {
+  for (auto& t : impl_->threads)
+    if (t.joinable()) t.join();
+  impl_->writer.stop();
+}
+
+}  // namespace touchpoint::server

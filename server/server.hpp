@@ -1,0 +1,34 @@
+#pragma once
+// Server: the running process's network side: the HTTP listener on an io_context, the store
+// writer, and a graceful stop. Used by `touchpoint serve` and, in-process, by tests.
+#include <memory>
+
+#include "protocol/result.hpp"
+#include "server/config.hpp"
+#include "storage/ticket_store.hpp"
+
+namespace touchpoint::server {
+
+class Server {
+ public:
+  // Binds the listeners and starts serving on background threads. Fails with a clear message
+  // when an address cannot be bound.
+  static Result<std::unique_ptr<Server>> start(Config config, storage::TicketStore store);
+  ~Server();  // stop() and wait()
+
+  unsigned short http_port() const;
+  // Stops on SIGTERM or SIGINT, as stop() does.
+  void stop_on_signals();
+  // Stops accepting, answers new requests 503, waits until every request read so far was
+  // answered (their writes committed), then stops. Any thread; idempotent.
+  void stop();
+  // Blocks until the server has stopped and the store writer has drained.
+  void wait();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace touchpoint::server

@@ -1,0 +1,167 @@
+// The schema, versioned by PRAGMA user_version. Append a migration; never edit a shipped one.
+//
+// Times are INTEGER unix seconds (UTC): compact, sortable, formatted as RFC 3339 at the edge.
+// The timeline of a ticket or customer is its messages plus its events: every state change
+// (ticket created, status changed, customer created, identity added, ...) is an events row
+// with actor and time, written in the same transaction as the change. A received message is
+// its own record and is not duplicated as an event (one less row and two fewer index writes
+// per message on the hot path).
+#include "storage/schema.hpp"
+
+#include <string>
+
+#include "storage/sqlite.hpp"
+
+namespace touchpoint::storage {
+namespace {
+
+const char* const kMigrations[] = {
+    // v1: the core ticket store.
+    R"sql(
+CREATE TABLE customers(
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE TABLE identities(
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  type        TEXT NOT NULL,
+  address     TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE(type, address)
+);
+CREATE INDEX identities_by_customer ON identities(customer_id);
+
+CREATE TABLE groups(
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE agents(
+  id            INTEGER PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE,
+  name          TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('agent','supervisor','admin')),
+  password_hash TEXT NOT NULL,
+  active        INTEGER NOT NULL DEFAULT 1,
+  created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE tickets(
+  id                INTEGER PRIMARY KEY,
+  subject           TEXT NOT NULL DEFAULT '',
+  status            TEXT NOT NULL
+                    CHECK (status IN ('new','open','pending','on_hold','solved','closed')),
+  priority          TEXT NOT NULL DEFAULT 'normal'
+                    CHECK (priority IN ('low','normal','high','urgent')),
+  channel_type      TEXT NOT NULL,
+  channel_name      TEXT NOT NULL,
+  thread_key        TEXT NOT NULL,
+  customer_id       INTEGER NOT NULL REFERENCES customers(id),
+  group_id          INTEGER REFERENCES groups(id),
+  assignee_id       INTEGER REFERENCES agents(id),
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  first_response_at INTEGER,
+  solved_at         INTEGER
+);
+-- Finding the open ticket of a thread: closed tickets never match, so they leave the index.
+CREATE INDEX tickets_open_by_thread ON tickets(channel_name, thread_key) WHERE status <> 'closed';
+-- The agent queue: one status, most recently updated first, paged by (updated_at, id).
+CREATE INDEX tickets_queue ON tickets(status, updated_at, id);
+CREATE INDEX tickets_by_customer ON tickets(customer_id, id);
+CREATE TABLE ticket_tags(
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  tag       TEXT NOT NULL,
+  PRIMARY KEY(ticket_id, tag)
+) WITHOUT ROWID;
+
+CREATE TABLE messages(
+  id              INTEGER PRIMARY KEY,
+  ticket_id       INTEGER NOT NULL REFERENCES tickets(id),
+  direction       TEXT NOT NULL CHECK (direction IN ('in','out')),
+  author          TEXT NOT NULL CHECK (author IN ('customer','agent','system')),
+  author_agent_id INTEGER REFERENCES agents(id),
+  internal        INTEGER NOT NULL DEFAULT 0,
+  body            TEXT NOT NULL,
+  html            TEXT,
+  channel_type    TEXT NOT NULL,
+  channel_name    TEXT NOT NULL,
+  external_id     TEXT,
+  -- 64-bit hash of (channel_name, external_id). The dedup index holds 8 bytes a row instead of
+  -- a random-key text; the full id is compared on a hit.
+  dedup_key       INTEGER,
+  delivery_status TEXT CHECK (delivery_status IN ('queued','sent','delivered','read','failed')),
+  delivery_error  TEXT,
+  sent_at         INTEGER,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX messages_by_ticket ON messages(ticket_id, id);
+CREATE INDEX messages_dedup ON messages(dedup_key) WHERE dedup_key IS NOT NULL;
+
+-- Attachment bytes live content-addressed under the data directory, not in rows.
+CREATE TABLE attachments(
+  id           INTEGER PRIMARY KEY,
+  message_id   INTEGER NOT NULL REFERENCES messages(id),
+  filename     TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  sha256       TEXT NOT NULL
+);
+CREATE INDEX attachments_by_message ON attachments(message_id);
+
+-- Append-only: every change with actor and time.
+CREATE TABLE events(
+  id          INTEGER PRIMARY KEY,
+  ticket_id   INTEGER REFERENCES tickets(id),
+  customer_id INTEGER REFERENCES customers(id),
+  type        TEXT NOT NULL,
+  actor_type  TEXT NOT NULL CHECK (actor_type IN ('customer','agent','system')),
+  actor_id    INTEGER,
+  message_id  INTEGER,
+  old_value   TEXT,
+  new_value   TEXT,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX events_by_ticket ON events(ticket_id, id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX events_by_customer ON events(customer_id, id) WHERE customer_id IS NOT NULL;
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- Live counters kept in the write transaction: a queue count is a row read, never COUNT(*).
+CREATE TABLE status_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO status_counts(status, n) VALUES
+  ('new',0),('open',0),('pending',0),('on_hold',0),('solved',0),('closed',0);
+)sql",
+};
+
+int user_version(sqlite3* db) {
+  Stmt s(db, "PRAGMA user_version");
+  s.step();
+  int v = static_cast<int>(s.int64(0));
+  s.reset();
+  return v;
+}
+
+}  // namespace
+
+void migrate(sqlite3* db) {
+  static_assert(std::size(kMigrations) == kSchemaVersion);
+  int current = user_version(db);
+  if (current > kSchemaVersion)
+    throw SqliteError(SQLITE_ERROR, "the store has schema version " + std::to_string(current) +
+                                        ", newer than this build's " +
+                                        std::to_string(kSchemaVersion));
+  for (int v = current; v < kSchemaVersion; ++v) {
+    Transaction tx(db);
+    exec(db, kMigrations[v]);
+    exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+    tx.commit();
+  }
+}
+
+}  // namespace touchpoint::storage

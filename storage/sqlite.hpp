@@ -1,0 +1,91 @@
+#pragma once
+// RAII over SQLite's C handles, for storage/*.cpp only (it includes <sqlite3.h>).
+// Errors surface as SqliteError exceptions inside storage; the public storage API converts
+// them to Result values at its boundary, so nothing above storage ever sees one.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace touchpoint::storage {
+
+struct SqliteError : std::runtime_error {
+  SqliteError(int rc, const std::string& what) : std::runtime_error(what), code(rc) {}
+  int code;
+  // SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR...: the store cannot take writes now, try later.
+  bool transient() const;
+};
+
+struct CloseDb {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct FinalizeStmt {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using DbHandle = std::unique_ptr<sqlite3, CloseDb>;
+
+DbHandle open_db(const std::string& path, bool read_only);
+void exec(sqlite3* db, const char* sql);
+
+// A prepared statement, reset after each use so it can be cached and reused.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql);
+  Stmt& bind(int i, int64_t v);
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const std::optional<std::string>& v);
+  Stmt& bind(int i, const std::optional<int64_t>& v);
+  Stmt& bind_null(int i);
+  bool step();   // true: a row is ready
+  void run();    // step to completion and reset
+  void reset();
+  int64_t int64(int col) const;
+  std::string text(int col) const;
+  std::optional<std::string> opt_text(int col) const;
+  std::optional<int64_t> opt_int64(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, FinalizeStmt> stmt_;
+};
+
+// Resets a Stmt when it goes out of scope, so an early return or an exception never leaves a
+// statement holding a read lock.
+class StmtUse {
+ public:
+  explicit StmtUse(Stmt& s) : s_(s) {}
+  ~StmtUse() { s_.reset(); }
+  Stmt* operator->() { return &s_; }
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+
+ private:
+  Stmt& s_;
+};
+
+// A transaction that nests: BEGIN IMMEDIATE at the outermost level (a read transaction later
+// upgraded to a write is where SQLITE_BUSY comes from), a SAVEPOINT inside one. The writer
+// opens the outer one for a whole batch, so each request of the batch is its own savepoint and
+// one bad request fails alone. Rolls back unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db);
+  ~Transaction();
+  void commit();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+ private:
+  sqlite3* db_;
+  bool outer_;
+  bool done_ = false;
+};
+
+}  // namespace touchpoint::storage

@@ -1,0 +1,70 @@
+#include "storage/store_writer.hpp"
+
+#include <chrono>
+#include <vector>
+
+#include "storage/wal_checkpointer.hpp"
+
+namespace touchpoint::storage {
+
+StoreWriter::StoreWriter(TicketStore store, Options options)
+    : store_(std::move(store)),
+      options_(options),
+      batch_sizes_({1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000}),
+      commit_seconds_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}),
+      checkpointer_(std::make_unique<WalCheckpointer>(database_path(store_.data_dir()),
+                                                      std::chrono::milliseconds(500))),
+      thread_([this] { run(); }) {}
+
+StoreWriter::~StoreWriter() { stop(); }
+
+void StoreWriter::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t StoreWriter::queue_depth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+bool StoreWriter::enqueue(Job job) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || queue_.size() >= options_.max_queue) return false;
+    queue_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void StoreWriter::run() {
+  std::vector<Job> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued was answered
+      std::size_t n = std::min(queue_.size(), options_.max_batch);
+      for (std::size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    auto start = std::chrono::steady_clock::now();
+    Status committed = store_.batch([&] {
+      for (auto& job : group) job.apply(store_);
+    });
+    commit_seconds_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    batch_sizes_.observe(static_cast<double>(group.size()));
+    for (auto& job : group) job.finish(committed.has_value());
+    group.clear();
+  }
+}
+
+}  // namespace touchpoint::storage

@@ -1,0 +1,85 @@
+#pragma once
+// StoreWriter: the one writer thread. It owns the only read-write connection (so our own
+// connections never meet SQLITE_BUSY) and commits in groups: it drains its queue, runs every
+// queued operation inside one transaction (each its own savepoint, so one bad request fails
+// alone), COMMITs once, and only then answers each. One fsync serves the whole group; a lone
+// request under light load commits alone, so latency stays low.
+//
+// Thread-safe: submit() from any thread. Completions run on the writer thread, after the
+// COMMIT that contains their operation returned; a completion must not block (post elsewhere).
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "protocol/histogram.hpp"
+#include "storage/ticket_store.hpp"
+
+namespace touchpoint::storage {
+
+class WalCheckpointer;
+
+class StoreWriter {
+ public:
+  struct Options {
+    std::size_t max_queue = 20000;  // past this, submit() refuses: the caller answers 503
+    std::size_t max_batch = 2000;   // bounds one transaction's size and its latency
+  };
+
+  StoreWriter(TicketStore store, Options options);
+  StoreWriter(TicketStore store) : StoreWriter(std::move(store), Options{}) {}  // NOLINT
+  ~StoreWriter();  // stop()
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // Queues op for the next group. done receives op's result once the group committed, or
+  // unavailable if the commit failed. Returns false (and never calls done) when the queue is
+  // full or the writer is stopping: nothing was accepted, the caller tells the sender to retry.
+  template <class T>
+  bool submit(std::function<Result<T>(TicketStore&)> op, std::function<void(Result<T>)> done);
+
+  // Stops taking work, commits and answers everything already queued, joins. Idempotent.
+  void stop();
+
+  std::size_t queue_depth() const;
+  const protocol::Histogram& batch_sizes() const { return batch_sizes_; }
+  const protocol::Histogram& commit_seconds() const { return commit_seconds_; }
+
+ private:
+  struct Job {
+    std::function<void(TicketStore&)> apply;    // inside the group's transaction
+    std::function<void(bool committed)> finish;  // after COMMIT returned
+  };
+  bool enqueue(Job job);
+  void run();
+
+  TicketStore store_;
+  Options options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;  // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  protocol::Histogram batch_sizes_;
+  protocol::Histogram commit_seconds_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+  std::thread thread_;  // last: starts after every member above exists
+};
+
+template <class T>
+bool StoreWriter::submit(std::function<Result<T>(TicketStore&)> op,
+                         std::function<void(Result<T>)> done) {
+  auto result = std::make_shared<std::optional<Result<T>>>();
+  return enqueue(Job{
+      [op = std::move(op), result](TicketStore& s) { result->emplace(op(s)); },
+      [done = std::move(done), result](bool committed) {
+        if (committed && result->has_value())
+          done(std::move(**result));
+        else
+          done(Error{Errc::unavailable, "the store cannot take writes now"});
+      }});
+}
+
+}  // namespace touchpoint::storage

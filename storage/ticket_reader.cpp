@@ -1,0 +1,214 @@
+#include "storage/ticket_reader.hpp"
+
+#include "storage/sqlite.hpp"
+#include "storage/ticket_store.hpp"
+
+namespace touchpoint::storage {
+namespace {
+
+constexpr const char* kTicketColumns =
+    "id, subject, status, priority, channel_type, channel_name, customer_id, group_id, "
+    "assignee_id, created_at, updated_at, first_response_at, solved_at";
+
+TicketRow ticket_row(const Stmt& s) {
+  TicketRow t;
+  t.id = s.int64(0);
+  t.subject = s.text(1);
+  t.status = s.text(2);
+  t.priority = s.text(3);
+  t.channel_type = s.text(4);
+  t.channel_name = s.text(5);
+  t.customer_id = s.int64(6);
+  t.group_id = s.opt_int64(7);
+  t.assignee_id = s.opt_int64(8);
+  t.created_at = s.int64(9);
+  t.updated_at = s.int64(10);
+  t.first_response_at = s.opt_int64(11);
+  t.solved_at = s.opt_int64(12);
+  return t;
+}
+
+template <class F>
+auto guarded(F&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SqliteError& e) {
+    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
+  }
+}
+
+}  // namespace
+
+struct TicketReader::Impl {
+  explicit Impl(const std::string& data_dir) : db(open_db(database_path(data_dir), true)) {}
+  DbHandle db;
+  sqlite3* h() { return db.get(); }
+
+  Stmt queue_first{h(), std::string("SELECT ") + kTicketColumns +
+                            " FROM tickets WHERE status = ?1 "
+                            "ORDER BY updated_at DESC, id DESC LIMIT ?2"};
+  Stmt queue_after{h(), std::string("SELECT ") + kTicketColumns +
+                            " FROM tickets WHERE status = ?1 AND (updated_at, id) < (?3, ?4) "
+                            "ORDER BY updated_at DESC, id DESC LIMIT ?2"};
+  Stmt ticket_by_id{h(), std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE id = ?1"};
+  Stmt tags{h(), "SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag"};
+  Stmt messages{h(),
+                "SELECT id, ticket_id, direction, author, internal, body, html, channel_type, "
+                "channel_name, external_id, delivery_status, delivery_error, sent_at, created_at "
+                "FROM messages WHERE ticket_id = ?1 ORDER BY id"};
+  Stmt attachments{h(),
+                   "SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256 "
+                   "FROM attachments a JOIN messages m ON m.id = a.message_id "
+                   "WHERE m.ticket_id = ?1 ORDER BY a.id"};
+  Stmt events{h(),
+              "SELECT id, ticket_id, customer_id, type, actor_type, actor_id, message_id, "
+              "old_value, new_value, created_at FROM events WHERE ticket_id = ?1 ORDER BY id"};
+  Stmt customer{h(), "SELECT id, name, created_at FROM customers WHERE id = ?1"};
+  Stmt identities{h(), "SELECT type, address FROM identities WHERE customer_id = ?1 ORDER BY id"};
+  Stmt counts{h(), "SELECT status, n FROM status_counts"};
+  Stmt agent{h(), "SELECT id, email, name, role, password_hash, active FROM agents "
+                  "WHERE email = ?1"};
+
+  std::vector<std::string> tags_of(int64_t ticket_id) {
+    std::vector<std::string> out;
+    StmtUse q(tags);
+    q->bind(1, ticket_id);
+    while (q->step()) out.push_back(q->text(0));
+    return out;
+  }
+};
+
+Result<TicketReader> TicketReader::open(const std::string& data_dir) {
+  return guarded([&]() -> Result<TicketReader> {
+    return TicketReader(std::make_unique<Impl>(data_dir));
+  });
+}
+
+TicketReader::TicketReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TicketReader::TicketReader(TicketReader&&) noexcept = default;
+TicketReader& TicketReader::operator=(TicketReader&&) noexcept = default;
+TicketReader::~TicketReader() = default;
+
+Result<std::vector<TicketRow>> TicketReader::queue(const QueueQuery& query) {
+  return guarded([&]() -> Result<std::vector<TicketRow>> {
+    Stmt& s = query.after ? impl_->queue_after : impl_->queue_first;
+    StmtUse q(s);
+    q->bind(1, query.status).bind(2, static_cast<int64_t>(query.limit));
+    if (query.after) q->bind(3, query.after->updated_at).bind(4, query.after->id);
+    std::vector<TicketRow> out;
+    while (q->step()) out.push_back(ticket_row(s));
+    for (auto& t : out) t.tags = impl_->tags_of(t.id);
+    return out;
+  });
+}
+
+Result<TicketView> TicketReader::ticket(int64_t id) {
+  return guarded([&]() -> Result<TicketView> {
+    // One read transaction: the ticket, its messages and events are one snapshot.
+    exec(impl_->h(), "BEGIN");
+    struct End {
+      sqlite3* db;
+      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+    } end{impl_->h()};
+    TicketView v;
+    {
+      StmtUse q(impl_->ticket_by_id);
+      q->bind(1, id);
+      if (!q->step()) return Error{Errc::not_found, "no ticket " + std::to_string(id)};
+      v.ticket = ticket_row(impl_->ticket_by_id);
+    }
+    v.ticket.tags = impl_->tags_of(id);
+    {
+      StmtUse q(impl_->messages);
+      q->bind(1, id);
+      while (q->step()) {
+        MessageRow m;
+        m.id = q->int64(0);
+        m.ticket_id = q->int64(1);
+        m.direction = q->text(2);
+        m.author = q->text(3);
+        m.internal = q->int64(4) != 0;
+        m.body = q->text(5);
+        m.html = q->opt_text(6);
+        m.channel_type = q->text(7);
+        m.channel_name = q->text(8);
+        m.external_id = q->opt_text(9);
+        m.delivery_status = q->opt_text(10);
+        m.delivery_error = q->opt_text(11);
+        m.sent_at = q->opt_int64(12);
+        m.created_at = q->int64(13);
+        v.messages.push_back(std::move(m));
+      }
+    }
+    {
+      StmtUse q(impl_->attachments);
+      q->bind(1, id);
+      std::size_t i = 0;
+      while (q->step()) {
+        int64_t message_id = q->int64(1);
+        while (i < v.messages.size() && v.messages[i].id != message_id) ++i;
+        if (i == v.messages.size()) break;
+        v.messages[i].attachments.push_back(
+            {q->int64(0), q->text(2), q->text(3), q->text(5), q->int64(4)});
+      }
+    }
+    {
+      StmtUse q(impl_->events);
+      q->bind(1, id);
+      while (q->step()) {
+        EventRow e;
+        e.id = q->int64(0);
+        e.ticket_id = q->opt_int64(1);
+        e.customer_id = q->opt_int64(2);
+        e.type = q->text(3);
+        e.actor_type = q->text(4);
+        e.actor_id = q->opt_int64(5);
+        e.message_id = q->opt_int64(6);
+        e.old_value = q->opt_text(7);
+        e.new_value = q->opt_text(8);
+        e.created_at = q->int64(9);
+        v.events.push_back(std::move(e));
+      }
+    }
+    return v;
+  });
+}
+
+Result<CustomerView> TicketReader::customer(int64_t id) {
+  return guarded([&]() -> Result<CustomerView> {
+    CustomerView c;
+    {
+      StmtUse q(impl_->customer);
+      q->bind(1, id);
+      if (!q->step()) return Error{Errc::not_found, "no customer " + std::to_string(id)};
+      c.id = q->int64(0);
+      c.name = q->text(1);
+      c.created_at = q->int64(2);
+    }
+    StmtUse q(impl_->identities);
+    q->bind(1, id);
+    while (q->step()) c.identities.push_back({q->text(0), q->text(1)});
+    return c;
+  });
+}
+
+Result<std::map<std::string, int64_t>> TicketReader::status_counts() {
+  return guarded([&]() -> Result<std::map<std::string, int64_t>> {
+    std::map<std::string, int64_t> out;
+    StmtUse q(impl_->counts);
+    while (q->step()) out[q->text(0)] = q->int64(1);
+    return out;
+  });
+}
+
+Result<std::optional<AgentRow>> TicketReader::agent_by_email(const std::string& email) {
+  return guarded([&]() -> Result<std::optional<AgentRow>> {
+    StmtUse q(impl_->agent);
+    q->bind(1, email);
+    if (!q->step()) return std::optional<AgentRow>{};
+    return std::optional<AgentRow>{
+        AgentRow{q->int64(0), q->text(1), q->text(2), q->text(3), q->text(4), q->int64(5) != 0}};
+  });
+}
+
+}  // namespace touchpoint::storage

@@ -1,0 +1,349 @@
+#include "storage/ticket_store.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+#include "storage/attachment_store.hpp"
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+
+namespace touchpoint::storage {
+namespace fs = std::filesystem;
+
+int64_t system_clock_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string database_path(const std::string& data_dir) { return data_dir + "/touchpoint.db"; }
+
+namespace {
+
+// FNV-1a over channel name, a separator, and the provider id: stable across builds and
+// machines, which std::hash is not.
+int64_t dedup_key(std::string_view channel_name, std::string_view external_id) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(channel_name);
+  mix(std::string_view("\0", 1));
+  mix(external_id);
+  return static_cast<int64_t>(h);
+}
+
+Error to_error(const SqliteError& e) {
+  if (e.transient()) return Error{Errc::unavailable, "the store cannot take writes now"};
+  if ((e.code & 0xff) == SQLITE_CONSTRAINT) return Error{Errc::conflict, e.what()};
+  return Error{Errc::internal, e.what()};
+}
+
+// Runs fn, turning storage exceptions into error values at the API boundary.
+template <class F>
+auto guarded(F&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SqliteError& e) {
+    return to_error(e);
+  } catch (const std::bad_alloc&) {
+    return Error{Errc::unavailable, "out of memory"};
+  }
+}
+
+}  // namespace
+
+// WAL: readers never block the writer. FULL: under NORMAL a committed transaction can roll back
+// after power loss, and by then we have acknowledged it. Checkpoints pause the writer 100-200 ms,
+// so the writer never runs them (WalCheckpointer does, on its own connection).
+static bool configure_and_migrate(sqlite3* db, const StoreOptions& o) {
+  exec(db, "PRAGMA journal_mode=WAL");
+  exec(db, "PRAGMA synchronous=FULL");
+  exec(db, "PRAGMA foreign_keys=ON");
+  exec(db, "PRAGMA wal_autocheckpoint=0");
+  exec(db, ("PRAGMA cache_size=-" + std::to_string(o.cache_mib * 1024)).c_str());
+  migrate(db);
+  return true;
+}
+
+struct TicketStore::Impl {
+  explicit Impl(const StoreOptions& o)
+      : options(o),
+        db(open_db(database_path(o.data_dir), false)),
+        ready(configure_and_migrate(db.get(), o)),
+        attachments(o.data_dir + "/attachments") {}
+
+  StoreOptions options;
+  DbHandle db;
+  bool ready;  // the schema exists before the statements below are prepared
+  AttachmentStore attachments;
+  sqlite3* h() { return db.get(); }
+
+  // Prepared once, reused for every call.
+  Stmt find_dup{h(), "SELECT id, ticket_id, channel_name, external_id FROM messages "
+                     "WHERE dedup_key = ?1"};
+  Stmt ticket_customer{h(), "SELECT customer_id FROM tickets WHERE id = ?1"};
+  Stmt find_identity{h(), "SELECT customer_id FROM identities WHERE type = ?1 AND address = ?2"};
+  Stmt insert_customer{h(), "INSERT INTO customers(name, created_at, updated_at) "
+                            "VALUES (?1, ?2, ?2) RETURNING id"};
+  Stmt customer_name{h(), "SELECT name FROM customers WHERE id = ?1"};
+  Stmt set_customer_name{h(), "UPDATE customers SET name = ?2, updated_at = ?3 WHERE id = ?1"};
+  Stmt insert_identity{h(), "INSERT INTO identities(customer_id, type, address, created_at) "
+                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"};
+  Stmt find_open_ticket{h(), "SELECT id, status FROM tickets WHERE channel_name = ?1 AND "
+                             "thread_key = ?2 AND status <> 'closed' ORDER BY id DESC LIMIT 1"};
+  Stmt insert_ticket{h(),
+                     "INSERT INTO tickets(subject, status, channel_type, channel_name, "
+                     "thread_key, customer_id, created_at, updated_at) "
+                     "VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id"};
+  Stmt reopen_ticket{h(), "UPDATE tickets SET status = 'open', solved_at = NULL, updated_at = ?2 "
+                          "WHERE id = ?1"};
+  Stmt touch_ticket{h(), "UPDATE tickets SET updated_at = ?2 WHERE id = ?1"};
+  Stmt count_status{h(), "UPDATE status_counts SET n = n + ?2 WHERE status = ?1"};
+  Stmt insert_message{h(),
+                      "INSERT INTO messages(ticket_id, direction, author, body, html, "
+                      "channel_type, channel_name, external_id, dedup_key, sent_at, created_at) "
+                      "VALUES (?1, 'in', 'customer', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"};
+  Stmt insert_attachment{h(), "INSERT INTO attachments(message_id, filename, content_type, size, "
+                              "sha256) VALUES (?1, ?2, ?3, ?4, ?5)"};
+  Stmt insert_event{h(),
+                    "INSERT INTO events(ticket_id, customer_id, type, actor_type, actor_id, "
+                    "message_id, old_value, new_value, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
+
+  struct Event {
+    std::optional<int64_t> ticket_id = {};
+    std::optional<int64_t> customer_id = {};
+    const char* type = "";
+    const char* actor_type = "system";
+    std::optional<int64_t> actor_id = {};
+    std::optional<int64_t> message_id = {};
+    std::optional<std::string> old_value = {};
+    std::optional<std::string> new_value = {};
+  };
+
+  void event(const Event& e, int64_t now) {
+    insert_event.bind(1, e.ticket_id).bind(2, e.customer_id).bind(3, e.type).bind(4, e.actor_type);
+    insert_event.bind(5, e.actor_id).bind(6, e.message_id).bind(7, e.old_value);
+    insert_event.bind(8, e.new_value).bind(9, now).run();
+  }
+
+  void count(std::string_view status, int64_t delta) {
+    count_status.bind(1, status).bind(2, delta).run();
+  }
+
+  std::optional<Recorded> find_duplicate(std::string_view channel, std::string_view external_id,
+                                         int64_t key) {
+    StmtUse q(find_dup);
+    q->bind(1, key);
+    while (q->step()) {
+      if (q->text(2) != channel || q->text(3) != external_id) continue;  // a hash collision
+      Recorded r;
+      r.message_id = q->int64(0);
+      r.ticket_id = q->int64(1);
+      r.duplicate = true;
+      StmtUse t(ticket_customer);
+      t->bind(1, r.ticket_id);
+      if (t->step()) r.customer_id = t->int64(0);
+      return r;
+    }
+    return std::nullopt;
+  }
+
+  // First identity already known wins; the others are added to that customer unless another
+  // customer owns them (never silently move an identity: that is a merge, an agent's decision).
+  int64_t resolve_customer(const InboundContact& c, int64_t now) {
+    std::optional<int64_t> customer;
+    for (const auto& id : c.from) {
+      StmtUse q(find_identity);
+      q->bind(1, id.type).bind(2, id.address);
+      if (q->step()) {
+        customer = q->int64(0);
+        break;
+      }
+    }
+    if (!customer) {
+      StmtUse q(insert_customer);
+      q->bind(1, c.from_name).bind(2, now);
+      q->step();
+      customer = q->int64(0);
+      event({.customer_id = customer, .type = "customer.created", .actor_type = "system",
+             .new_value = c.from_name},
+            now);
+    } else if (!c.from_name.empty()) {
+      StmtUse q(customer_name);
+      q->bind(1, *customer);
+      if (q->step() && q->text(0).empty()) {
+        set_customer_name.bind(1, *customer).bind(2, c.from_name).bind(3, now).run();
+      }
+    }
+    for (const auto& id : c.from) {
+      insert_identity.bind(1, *customer).bind(2, id.type).bind(3, id.address).bind(4, now).run();
+      if (sqlite3_changes(h()) > 0)
+        event({.customer_id = customer, .type = "identity.added", .actor_type = "system",
+               .new_value = id.type + ":" + id.address},
+              now);
+    }
+    return *customer;
+  }
+
+  Recorded record_inbound(const InboundContact& c) {
+    int64_t now = options.now();
+    int64_t key = dedup_key(c.channel_name, c.external_id);
+    Transaction tx(h());  // before the dedup read, so no other writer can slip in between
+    if (auto dup = find_duplicate(c.channel_name, c.external_id, key)) return *dup;
+
+    // Bytes first, row second: a committed row never names a file a crash lost.
+    std::vector<std::string> hashes;
+    for (const auto& a : c.attachments) {
+      auto h = attachments.put(a.data);
+      if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
+      hashes.push_back(h.value());
+    }
+
+    Recorded r;
+    r.customer_id = resolve_customer(c, now);
+    std::string thread = c.thread_key.empty() ? "customer:" + std::to_string(r.customer_id)
+                                              : "thread:" + c.thread_key;
+    std::optional<std::string> status;
+    {
+      StmtUse q(find_open_ticket);
+      q->bind(1, c.channel_name).bind(2, thread);
+      if (q->step()) {
+        r.ticket_id = q->int64(0);
+        status = q->text(1);
+      }
+    }
+    if (!status) {
+      StmtUse q(insert_ticket);
+      q->bind(1, c.subject).bind(2, c.channel_type).bind(3, c.channel_name).bind(4, thread);
+      q->bind(5, r.customer_id).bind(6, now);
+      q->step();
+      r.ticket_id = q->int64(0);
+      r.ticket_created = true;
+      count("new", 1);
+      event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",
+             .actor_type = "customer", .new_value = std::string("new")},
+            now);
+    } else if (*status == "pending" || *status == "solved") {
+      // The customer answered: the ball is back in the agents' court.
+      reopen_ticket.bind(1, r.ticket_id).bind(2, now).run();
+      count(*status, -1);
+      count("open", 1);
+      r.ticket_reopened = true;
+      event({.ticket_id = r.ticket_id, .type = "ticket.status_changed", .actor_type = "customer",
+             .old_value = *status, .new_value = std::string("open")},
+            now);
+    } else {
+      touch_ticket.bind(1, r.ticket_id).bind(2, now).run();
+    }
+
+    {
+      StmtUse q(insert_message);
+      q->bind(1, r.ticket_id).bind(2, c.text).bind(3, c.html).bind(4, c.channel_type);
+      q->bind(5, c.channel_name).bind(6, c.external_id).bind(7, key).bind(8, c.sent_at);
+      q->bind(9, now);
+      q->step();
+      r.message_id = q->int64(0);
+    }
+    for (std::size_t i = 0; i < c.attachments.size(); ++i) {
+      const auto& a = c.attachments[i];
+      insert_attachment.bind(1, r.message_id).bind(2, a.filename).bind(3, a.content_type);
+      insert_attachment.bind(4, static_cast<int64_t>(a.data.size())).bind(5, hashes[i]).run();
+    }
+    tx.commit();
+    return r;
+  }
+};
+
+Result<TicketStore> TicketStore::open(const StoreOptions& options) {
+  std::error_code ec;
+  fs::create_directories(options.data_dir, ec);
+  if (ec || !fs::is_directory(options.data_dir))
+    return Error{Errc::unavailable, "data directory " + options.data_dir + " is unusable: " +
+                                        (ec ? ec.message() : "not a directory")};
+  try {
+    return TicketStore(std::make_unique<Impl>(options));
+  } catch (const SqliteError& e) {
+    return Error{Errc::unavailable, "cannot open the store in " + options.data_dir + ": " +
+                                        e.what()};
+  }
+}
+
+TicketStore::TicketStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TicketStore::TicketStore(TicketStore&&) noexcept = default;
+TicketStore& TicketStore::operator=(TicketStore&&) noexcept = default;
+TicketStore::~TicketStore() = default;
+
+const std::string& TicketStore::data_dir() const { return impl_->options.data_dir; }
+
+Result<Recorded> TicketStore::record_inbound(const InboundContact& contact) {
+  return guarded([&]() -> Result<Recorded> { return impl_->record_inbound(contact); });
+}
+
+Result<int64_t> TicketStore::add_agent(const NewAgent& a) {
+  return guarded([&]() -> Result<int64_t> {
+    if (!is_role(a.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
+    Transaction tx(impl_->h());
+    Stmt q(impl_->h(),
+           "INSERT INTO agents(email, name, role, password_hash, created_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(email) DO NOTHING RETURNING id");
+    q.bind(1, a.email).bind(2, a.name).bind(3, a.role).bind(4, a.password_hash);
+    q.bind(5, impl_->options.now());
+    if (!q.step()) return Error{Errc::conflict, "an agent with that email already exists"};
+    int64_t id = q.int64(0);
+    q.reset();
+    impl_->event({.type = "agent.created", .actor_type = "system", .actor_id = id,
+                  .new_value = a.email},
+                 impl_->options.now());
+    tx.commit();
+    return id;
+  });
+}
+
+Result<int64_t> TicketStore::agent_count() {
+  return guarded([&]() -> Result<int64_t> {
+    Stmt q(impl_->h(), "SELECT count(*) FROM agents");
+    q.step();
+    return q.int64(0);
+  });
+}
+
+Status TicketStore::ping() {
+  return guarded([&]() -> Status {
+    Transaction tx(impl_->h());
+    impl_->count("new", 0);
+    tx.commit();
+    return ok();
+  });
+}
+
+Status TicketStore::batch(const std::function<void()>& body) {
+  return guarded([&]() -> Status {
+    Transaction tx(impl_->h());
+    body();
+    tx.commit();
+    return ok();
+  });
+}
+
+Status backup_store(const std::string& data_dir, const std::string& out_path) {
+  return guarded([&]() -> Status {
+    if (!fs::exists(database_path(data_dir)))
+      return Error{Errc::not_found, "no store in " + data_dir};
+    auto src = open_db(database_path(data_dir), true);
+    auto dst = open_db(out_path, false);
+    sqlite3_backup* b = sqlite3_backup_init(dst.get(), "main", src.get(), "main");
+    if (!b) return Error{Errc::internal, sqlite3_errmsg(dst.get())};
+    int rc = sqlite3_backup_step(b, -1);  // one step: a consistent snapshot of the source
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) return Error{Errc::unavailable, sqlite3_errstr(rc)};
+    return ok();
+  });
+}
+
+}  // namespace touchpoint::storage

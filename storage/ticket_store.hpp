@@ -1,0 +1,75 @@
+#pragma once
+// TicketStore: the read-write connection to the store, and every write the server makes.
+//
+// Not thread-safe: exactly one thread (StoreWriter's) uses a TicketStore. Each write method is
+// one transaction, or a savepoint when called inside StoreWriter's batch transaction, so it
+// either happens whole or not at all. Durable when it returns a value outside a batch, or when
+// the batch's commit returned.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "protocol/model.hpp"
+#include "protocol/result.hpp"
+#include "storage/views.hpp"
+
+namespace touchpoint::storage {
+
+using Clock = std::function<int64_t()>;  // unix seconds
+int64_t system_clock_now();
+
+struct StoreOptions {
+  std::string data_dir;                 // holds touchpoint.db and attachments/
+  Clock now = system_clock_now;
+  int64_t cache_mib = 64;               // page cache: sized to keep the hot indexes in memory
+};
+
+struct NewAgent {
+  std::string email, name, role, password_hash;
+};
+
+class TicketStore {
+ public:
+  // Creates the data directory if needed, opens the store in WAL mode with synchronous=FULL
+  // and foreign keys on, and applies migrations. Fails with a clear message when the directory
+  // or database is unusable.
+  static Result<TicketStore> open(const StoreOptions& options);
+  TicketStore(TicketStore&&) noexcept;
+  TicketStore& operator=(TicketStore&&) noexcept;
+  ~TicketStore();
+
+  // The one ingest path of every channel: resolves or creates the customer by identity, finds
+  // the ticket (same channel and thread key, not closed; a customer message on a pending or
+  // solved ticket reopens it) or opens one, appends the message and its attachments, and
+  // writes the events.
+  // Idempotent on (channel_name, external_id): a redelivery answers the original ids with
+  // duplicate=true and writes nothing.
+  Result<Recorded> record_inbound(const InboundContact& contact);
+
+  // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
+  // is taken.
+  Result<int64_t> add_agent(const NewAgent& agent);
+  Result<int64_t> agent_count();
+
+  // Proves the store takes writes: writes one page, inside whatever transaction is open.
+  Status ping();
+
+  // Runs body inside one BEGIN IMMEDIATE ... COMMIT. Write methods called inside become
+  // savepoints. Returns the commit's outcome. Used by StoreWriter for group commit.
+  Status batch(const std::function<void()>& body);
+
+  const std::string& data_dir() const;
+
+ private:
+  struct Impl;
+  explicit TicketStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string database_path(const std::string& data_dir);
+
+// An online, consistent copy of the store (SQLite backup API) into out_path.
+Status backup_store(const std::string& data_dir, const std::string& out_path);
+
+}  // namespace touchpoint::storage

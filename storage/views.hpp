@@ -1,0 +1,69 @@
+#pragma once
+// What the store reads back: rows as plain structs. Times are unix seconds.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/model.hpp"
+
+namespace touchpoint::storage {
+
+struct TicketRow {
+  int64_t id = 0;
+  std::string subject, status, priority, channel_type, channel_name;
+  int64_t customer_id = 0;
+  std::optional<int64_t> group_id, assignee_id;
+  std::vector<std::string> tags;
+  int64_t created_at = 0, updated_at = 0;
+  std::optional<int64_t> first_response_at, solved_at;
+};
+
+struct AttachmentRow {
+  int64_t id = 0;
+  std::string filename, content_type, sha256;
+  int64_t size = 0;
+};
+
+struct MessageRow {
+  int64_t id = 0, ticket_id = 0;
+  std::string direction, author;
+  bool internal = false;
+  std::string body;
+  std::optional<std::string> html;
+  std::string channel_type, channel_name;
+  std::optional<std::string> external_id, delivery_status, delivery_error;
+  std::optional<int64_t> sent_at;
+  int64_t created_at = 0;
+  std::vector<AttachmentRow> attachments;
+};
+
+struct EventRow {
+  int64_t id = 0;
+  std::optional<int64_t> ticket_id, customer_id;
+  std::string type, actor_type;
+  std::optional<int64_t> actor_id, message_id;
+  std::optional<std::string> old_value, new_value;
+  int64_t created_at = 0;
+};
+
+struct TicketView {
+  TicketRow ticket;
+  std::vector<MessageRow> messages;
+  std::vector<EventRow> events;
+};
+
+struct CustomerView {
+  int64_t id = 0;
+  std::string name;
+  std::vector<Identity> identities;
+  int64_t created_at = 0;
+};
+
+struct AgentRow {
+  int64_t id = 0;
+  std::string email, name, role, password_hash;
+  bool active = true;
+};
+
+}  // namespace touchpoint::storage
