@@ -14,10 +14,11 @@ Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, OnAccept
 
 void Listener::run() { do_accept(); }
 
-void Listener::stop() {
-  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+void Listener::stop(std::function<void()> then) {
+  net::post(acceptor_.get_executor(), [self = shared_from_this(), then = std::move(then)] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    then();
   });
 }
 

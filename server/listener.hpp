@@ -14,7 +14,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // (port taken, address not local). Startup only.
   Listener(net::io_context& ioc, const tcp::endpoint& endpoint, OnAccept on_accept);
   void run();
-  void stop();  // any thread
+  // Closes the acceptor on its strand, then calls then (there). Any thread.
+  void stop(std::function<void()> then);
   tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
  private:

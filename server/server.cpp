@@ -36,11 +36,10 @@ struct Server::Impl {
     net::post(ioc, [this] {
       spdlog::info("stopping: no new connections, finishing in-flight requests");
       app.draining = true;
-      if (http) http->stop();
       signals.cancel();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
-      poll_drained();
+      http->stop([this] { poll_drained(); });
     });
   }
 

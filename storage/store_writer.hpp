@@ -73,7 +73,12 @@ bool StoreWriter::submit(std::function<Result<T>(TicketStore&)> op,
                          std::function<void(Result<T>)> done) {
   auto result = std::make_shared<std::optional<Result<T>>>();
   return enqueue(Job{
-      [op = std::move(op), result](TicketStore& s) { result->emplace(op(s)); },
+      [op = std::move(op), result](TicketStore& s) {
+        s.atomically([&] {
+          result->emplace(op(s));
+          return (*result)->has_value();
+        });
+      },
       [done = std::move(done), result](bool committed) {
         if (committed && result->has_value())
           done(std::move(**result));

@@ -22,7 +22,7 @@ struct QueueCursor {
 struct QueueQuery {
   std::string status = "open";
   std::size_t limit = 25;
-  std::optional<QueueCursor> after;  // continue after this ticket (most recent first)
+  std::optional<QueueCursor> after = {};  // continue after this ticket (most recent first)
 };
 
 class TicketReader {

@@ -285,6 +285,37 @@ Result<Recorded> TicketStore::record_inbound(const InboundContact& contact) {
   return guarded([&]() -> Result<Recorded> { return impl_->record_inbound(contact); });
 }
 
+Status TicketStore::set_status(int64_t ticket_id, const std::string& status,
+                               std::optional<int64_t> actor_agent_id) {
+  return guarded([&]() -> Status {
+    if (!is_ticket_status(status)) return Error{Errc::unprocessable, "unknown status " + status};
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    std::string old;
+    {
+      Stmt q(d.h(), "SELECT status FROM tickets WHERE id = ?1");
+      q.bind(1, ticket_id);
+      if (!q.step()) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
+      old = q.text(0);
+    }
+    if (old == status) return ok();
+    Stmt u(d.h(),
+           "UPDATE tickets SET status = ?2, updated_at = ?3, solved_at = CASE "
+           "WHEN ?2 = 'solved' THEN ?3 WHEN ?2 = 'closed' THEN solved_at ELSE NULL END "
+           "WHERE id = ?1");
+    u.bind(1, ticket_id).bind(2, status).bind(3, now).run();
+    d.count(old, -1);
+    d.count(status, 1);
+    d.event({.ticket_id = ticket_id, .type = "ticket.status_changed",
+             .actor_type = actor_agent_id ? "agent" : "system", .actor_id = actor_agent_id,
+             .old_value = old, .new_value = status},
+            now);
+    tx.commit();
+    return ok();
+  });
+}
+
 Result<int64_t> TicketStore::add_agent(const NewAgent& a) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(a.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
@@ -320,6 +351,16 @@ Status TicketStore::ping() {
     tx.commit();
     return ok();
   });
+}
+
+void TicketStore::atomically(const std::function<bool()>& body) {
+  try {
+    Transaction tx(impl_->h());
+    if (body()) tx.commit();
+  } catch (const SqliteError&) {
+    // A failed savepoint statement fails the whole group at COMMIT; every request then hears
+    // unavailable. Nothing to add here.
+  }
 }
 
 Status TicketStore::batch(const std::function<void()>& body) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "protocol/model.hpp"
@@ -47,6 +48,12 @@ class TicketStore {
   // duplicate=true and writes nothing.
   Result<Recorded> record_inbound(const InboundContact& contact);
 
+  // Moves a ticket to status (one of kTicketStatuses), keeping solved_at, the status counters
+  // and the events in step. actor_agent_id: the agent who did it, or none for the system.
+  // not_found for an unknown ticket, unprocessable for an unknown status.
+  Status set_status(int64_t ticket_id, const std::string& status,
+                    std::optional<int64_t> actor_agent_id);
+
   // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
   // is taken.
   Result<int64_t> add_agent(const NewAgent& agent);
@@ -54,6 +61,11 @@ class TicketStore {
 
   // Proves the store takes writes: writes one page, inside whatever transaction is open.
   Status ping();
+
+  // Runs body as one unit: kept if it returns true, rolled back whole if it returns false.
+  // Inside batch() this is a savepoint, so one failed request leaves nothing behind while the
+  // rest of its group commits.
+  void atomically(const std::function<bool()>& body);
 
   // Runs body inside one BEGIN IMMEDIATE ... COMMIT. Write methods called inside become
   // savepoints. Returns the commit's outcome. Used by StoreWriter for group commit.

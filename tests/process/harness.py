@@ -1,0 +1,88 @@
+"""Starts the real touchpoint binary and talks to it over loopback, as users and providers do."""
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import tempfile
+import time
+
+LISTEN_RE = re.compile(rb"http listening on [\d.]+:(\d+)")
+
+
+class Touchpoint:
+    """`touchpoint serve` on an ephemeral port. Waits for its 'listening' log line (no sleeps)."""
+
+    def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=()):
+        self.binary, self.data_dir = binary, data_dir
+        cmd = [binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", *args]
+        if config_text is not None:
+            cfg = os.path.join(data_dir + "-config.toml")
+            with open(cfg, "w") as f:
+                f.write(config_text)
+            cmd += ["--config", cfg]
+        env = dict(os.environ, **(extra_env or {}))
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        self.output = b""
+        self.port = None
+        deadline = time.monotonic() + 30
+        while self.port is None:
+            line = self._readline(deadline)
+            if line is None:
+                raise RuntimeError("server did not start: " + self.output.decode(errors="replace"))
+            m = LISTEN_RE.search(line)
+            if m:
+                self.port = int(m.group(1))
+
+    def _readline(self, deadline):
+        buf = b""
+        while not buf.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self.proc.stdout], [], [], remaining)
+            if not ready:
+                return None
+            ch = os.read(self.proc.stdout.fileno(), 1)
+            if not ch:
+                return None
+            buf += ch
+        self.output += buf
+        return buf
+
+    def connection(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def terminate(self):
+        self.proc.send_signal(signal.SIGTERM)
+        rest, _ = self.proc.communicate(timeout=60)
+        self.output += rest
+        return self.proc.returncode
+
+
+API_CONFIG = """
+[[channel]]
+type = "api"
+name = "crm"
+token = "s3cret"
+"""
+
+
+def post_message(conn, message_id, customer, text="hello", thread=None):
+    body = {"message_id": message_id, "text": text, "from": {"id": customer}}
+    if thread:
+        body["thread"] = thread
+    conn.request("POST", "/webhooks/api/crm", json.dumps(body),
+                 {"Content-Type": "application/json", "Authorization": "Bearer s3cret"})
+    res = conn.getresponse()
+    return res.status, json.loads(res.read() or b"{}")
+
+
+def temp_dir():
+    return tempfile.mkdtemp(prefix="touchpoint-proc-")

@@ -1,0 +1,84 @@
+#include "server/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "../storage/temp_dir.hpp"
+
+namespace touchpoint::server {
+namespace {
+
+class ConfigTest : public testing::Test {
+ protected:
+  std::string write(const std::string& text) {
+    std::string path = dir_.str() + "/touchpoint.toml";
+    std::ofstream(path) << text;
+    return path;
+  }
+  testing_support::TempDir dir_;
+};
+
+TEST_F(ConfigTest, ReadsServerAndChannelsAndResolvesEnvSecrets) {
+  ::setenv("TP_TEST_TOKEN", "from-env", 1);
+  auto c = load_config(write(R"(
+[server]
+public_url = "https://help.example.com"
+http = "0.0.0.0:9000"
+data = "/var/lib/touchpoint"
+
+[[channel]]
+type = "api"
+name = "crm"
+token = "env:TP_TEST_TOKEN"
+callback_url = "http://127.0.0.1:9100/out"
+
+[[channel]]
+type = "webchat"
+name = "site"
+website_token = "w"
+allowed_origins = ["https://example.com"]
+)"));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->public_url, "https://help.example.com");
+  EXPECT_EQ(c->http, "0.0.0.0:9000");
+  EXPECT_EQ(c->data_dir, "/var/lib/touchpoint");
+  ASSERT_EQ(c->channels.size(), 2u);
+  EXPECT_EQ(c->channel("api", "crm")->get("token"), "from-env");
+  EXPECT_EQ(c->channel("webchat", "site")->lists.at("allowed_origins").at(0), "https://example.com");
+  EXPECT_EQ(c->channel("api", "site"), nullptr);
+}
+
+TEST_F(ConfigTest, ErrorsNameTheProblem) {
+  struct Case {
+    const char* toml;
+    const char* says;
+  } cases[] = {
+      {"[server\n", "line"},
+      {"[server]\nport = 1\n", "server.port"},
+      {"[[channel]]\ntype = \"fax\"\nname = \"x\"\n", "fax"},
+      {"[[channel]]\ntype = \"api\"\nname = \"x\"\n", "token"},
+      {"[[channel]]\ntype = \"api\"\nname = \"x\"\ntoken = \"env:TP_SURELY_UNSET\"\n",
+       "TP_SURELY_UNSET"},
+      {"[[channel]]\ntype=\"api\"\nname=\"x\"\ntoken=\"a\"\n[[channel]]\ntype=\"api\"\nname=\"x\"\n"
+       "token=\"b\"\n",
+       "twice"},
+      {"[server]\nhttp = \"nohost\"\n", "HOST:PORT"},
+  };
+  for (const auto& k : cases) {
+    auto c = load_config(write(k.toml));
+    ASSERT_FALSE(c) << k.toml;
+    EXPECT_NE(c.error().message.find(k.says), std::string::npos) << c.error().message;
+  }
+}
+
+TEST(ParseHostPort, AcceptsIpv4Ipv6AndPortZero) {
+  EXPECT_EQ(parse_host_port("127.0.0.1:8080")->port, 8080);
+  EXPECT_EQ(parse_host_port("[::1]:0")->host, "::1");
+  EXPECT_FALSE(parse_host_port("127.0.0.1:99999"));
+  EXPECT_FALSE(parse_host_port("127.0.0.1:"));
+}
+
+}  // namespace
+}  // namespace touchpoint::server

@@ -1,0 +1,148 @@
+#include "storage/store_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "storage/ticket_reader.hpp"
+#include "temp_dir.hpp"
+
+namespace touchpoint::storage {
+namespace {
+
+InboundContact contact(const std::string& id, const std::string& customer) {
+  InboundContact c;
+  c.channel_type = "api";
+  c.channel_name = "crm";
+  c.external_id = id;
+  c.from = {{"api", "crm:" + customer}};
+  c.text = "hi";
+  return c;
+}
+
+TicketStore open_store(const testing_support::TempDir& dir) {
+  auto s = TicketStore::open({.data_dir = dir.str()});
+  EXPECT_TRUE(s) << s.error().message;
+  return std::move(s).value();
+}
+
+// Collects completions from the writer thread; the test thread waits for all of them.
+struct Collector {
+  std::mutex mu;
+  std::vector<Result<Recorded>> results;
+  std::promise<void> all_done;
+  std::size_t expected;
+  explicit Collector(std::size_t n) : expected(n) {}
+  std::function<void(Result<Recorded>)> done() {
+    return [this](Result<Recorded> r) {
+      std::lock_guard lock(mu);
+      results.push_back(std::move(r));
+      if (results.size() == expected) all_done.set_value();
+    };
+  }
+};
+
+TEST(StoreWriter, ConcurrentIdenticalDeliveriesStoreOneMessage) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir));
+  constexpr int kThreads = 8, kEach = 50;
+  Collector got(kThreads * kEach);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i)
+        ASSERT_TRUE(writer.submit<Recorded>(
+            [i](TicketStore& s) { return s.record_inbound(contact("m" + std::to_string(i), "c")); },
+            got.done()));
+    });
+  for (auto& t : threads) t.join();
+  got.all_done.get_future().wait();
+  std::map<int64_t, int> fresh_per_message;
+  for (auto& r : got.results) {
+    ASSERT_TRUE(r) << r.error().message;
+    if (!r->duplicate) ++fresh_per_message[r->message_id];
+  }
+  EXPECT_EQ(fresh_per_message.size(), static_cast<std::size_t>(kEach));
+  for (auto& [id, n] : fresh_per_message) EXPECT_EQ(n, 1) << "message " << id;
+  // Group commit happened: fewer transactions than writes.
+  EXPECT_LT(writer.batch_sizes().count(), static_cast<uint64_t>(kThreads * kEach));
+}
+
+TEST(StoreWriter, AFailedRequestFailsAloneInItsGroup) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir));
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  Collector got(3);
+  // Hold the writer so the next three requests land in one group.
+  std::promise<void> held;
+  ASSERT_TRUE(writer.submit<Unit>(
+      [&](TicketStore&) -> Status {
+        held.set_value();
+        gate.wait();
+        return ok();
+      },
+      [](Status) {}));
+  held.get_future().wait();
+  writer.submit<Recorded>([](TicketStore& s) { return s.record_inbound(contact("a", "1")); },
+                          got.done());
+  writer.submit<Recorded>(
+      [](TicketStore& s) -> Result<Recorded> {
+        auto r = s.record_inbound(contact("b", "2"));  // written, then rolled back by the error
+        return Error{Errc::unprocessable, "rejected after writing"};
+      },
+      got.done());
+  writer.submit<Recorded>([](TicketStore& s) { return s.record_inbound(contact("c", "3")); },
+                          got.done());
+  release.set_value();
+  got.all_done.get_future().wait();
+  int ok_count = 0;
+  for (auto& r : got.results) ok_count += r.has_value();
+  EXPECT_EQ(ok_count, 2);
+  writer.stop();
+  auto counts = TicketReader::open(dir.str()).value().status_counts().value();
+  EXPECT_EQ(counts["new"], 2);  // "b" left nothing behind
+}
+
+TEST(StoreWriter, RefusesWhenTheQueueIsFull) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir), {.max_queue = 1, .max_batch = 1});
+  std::promise<void> release, held;
+  auto gate = release.get_future().share();
+  ASSERT_TRUE(writer.submit<Unit>(
+      [&](TicketStore&) -> Status {
+        held.set_value();
+        gate.wait();
+        return ok();
+      },
+      [](Status) {}));
+  held.get_future().wait();
+  Collector got(1);
+  EXPECT_TRUE(writer.submit<Recorded>(
+      [](TicketStore& s) { return s.record_inbound(contact("a", "1")); }, got.done()));
+  EXPECT_FALSE(writer.submit<Recorded>(
+      [](TicketStore& s) { return s.record_inbound(contact("b", "1")); }, got.done()));
+  release.set_value();
+  got.all_done.get_future().wait();
+  EXPECT_TRUE(got.results[0]);
+}
+
+TEST(StoreWriter, StopAnswersEverythingQueuedThenRefuses) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir));
+  Collector got(100);
+  for (int i = 0; i < 100; ++i)
+    ASSERT_TRUE(writer.submit<Recorded>(
+        [i](TicketStore& s) { return s.record_inbound(contact(std::to_string(i), "1")); },
+        got.done()));
+  writer.stop();
+  EXPECT_EQ(got.results.size(), 100u);
+  for (auto& r : got.results) EXPECT_TRUE(r);
+  EXPECT_FALSE(writer.submit<Unit>([](TicketStore&) { return ok(); }, [](Status) {}));
+}
+
+}  // namespace
+}  // namespace touchpoint::storage
