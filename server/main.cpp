@@ -72,9 +72,8 @@ int serve(const ServeFlags& f) {
   for (const auto& ch : config.channels)
     spdlog::info("channel {}/{}: /webhooks/{}/{}", ch.type, ch.name, ch.type, ch.name);
 
-  auto srv = server::Server::start(std::move(config), std::move(store).value());
+  auto srv = server::Server::start(std::move(config), std::move(store).value(), true);
   if (!srv) return fail(srv.error().message);
-  srv.value()->stop_on_signals();
   srv.value()->wait();
   spdlog::info("stopped");
   return 0;

@@ -59,7 +59,8 @@ struct Server::Impl {
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStore store) {
+Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStore store,
+                                              bool stop_on_signals) {
   auto hp = parse_host_port(config.http);
   if (!hp) return hp.error();
   beast::error_code ec;
@@ -82,6 +83,15 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
     return Error{Errc::unavailable,
                  "cannot listen for http on " + s.app.config.http + ": " + e.code().message()};
   }
+  if (stop_on_signals) {
+    s.signals.add(SIGTERM);
+    s.signals.add(SIGINT);
+    s.signals.async_wait([&s](beast::error_code signal_ec, int signo) {
+      if (signal_ec) return;
+      spdlog::info("received signal {}", signo);
+      s.begin_stop();
+    });
+  }
   s.http->run();
   auto ep = s.http->local_endpoint();
   spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());
@@ -95,16 +105,6 @@ Server::~Server() {
 }
 
 unsigned short Server::http_port() const { return impl_->http->local_endpoint().port(); }
-
-void Server::stop_on_signals() {
-  impl_->signals.add(SIGTERM);
-  impl_->signals.add(SIGINT);
-  impl_->signals.async_wait([this](beast::error_code ec, int signo) {
-    if (ec) return;
-    spdlog::info("received signal {}", signo);
-    stop();
-  });
-}
 
 void Server::stop() { impl_->begin_stop(); }
 

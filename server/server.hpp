@@ -12,13 +12,14 @@ namespace touchpoint::server {
 class Server {
  public:
   // Binds the listeners and starts serving on background threads. Fails with a clear message
-  // when an address cannot be bound.
-  static Result<std::unique_ptr<Server>> start(Config config, storage::TicketStore store);
+  // when an address cannot be bound. With stop_on_signals, SIGTERM and SIGINT call stop(); they
+  // are caught from before the first "listening" line, so a supervisor that starts us and
+  // signals at once still gets a clean stop.
+  static Result<std::unique_ptr<Server>> start(Config config, storage::TicketStore store,
+                                               bool stop_on_signals = false);
   ~Server();  // stop() and wait()
 
   unsigned short http_port() const;
-  // Stops on SIGTERM or SIGINT, as stop() does.
-  void stop_on_signals();
   // Stops accepting, answers new requests 503, waits until every request read so far was
   // answered (their writes committed), then stops. Any thread; idempotent.
   void stop();

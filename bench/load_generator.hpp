@@ -1,0 +1,22 @@
+#pragma once
+#include <string>
+
+namespace touchpoint::bench {
+
+struct LoadOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string channel = "bench";
+  std::string token = "bench-token";
+  long messages = 100000;
+  int connections = 64;
+  double rate = 0;         // messages/s across all connections; 0 = as fast as acks come back
+  std::string run_id = "r";  // prefix of provider message ids, so reruns never collide
+};
+
+// Drives API-channel messages over keep-alive connections and prints throughput and ack
+// latency. Latency is measured from each message's scheduled send time under a fixed rate, so
+// a stalled server cannot hide its queueing (no coordinated omission).
+int run_load(const LoadOptions& o);
+
+}  // namespace touchpoint::bench

@@ -1,0 +1,43 @@
+// touchpoint_bench: the measuring half of scripts/bench. See scripts/bench for the whole runs.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "bench/load_generator.hpp"
+#include "bench/queue_bench.hpp"
+
+using namespace touchpoint::bench;
+
+namespace {
+const char* arg(int argc, char** argv, const char* name, const char* fallback) {
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return fallback;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "load") {
+    LoadOptions o;
+    o.port = static_cast<unsigned short>(std::atoi(arg(argc, argv, "--port", "8080")));
+    o.messages = std::atol(arg(argc, argv, "--messages", "100000"));
+    o.connections = std::atoi(arg(argc, argv, "--connections", "64"));
+    o.rate = std::atof(arg(argc, argv, "--rate", "0"));
+    o.run_id = arg(argc, argv, "--run-id", "r");
+    return run_load(o);
+  }
+  if (mode == "queue") {
+    QueueOptions o;
+    o.data_dir = arg(argc, argv, "--data", "bench-data/queue");
+    o.tickets = std::atol(arg(argc, argv, "--tickets", "1000000"));
+    o.samples = std::atoi(arg(argc, argv, "--samples", "2000"));
+    return run_queue(o);
+  }
+  std::fprintf(stderr,
+               "usage: touchpoint_bench load [--port P] [--messages N] [--connections C] "
+               "[--rate R] [--run-id ID]\n"
+               "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n");
+  return 2;
+}
