@@ -86,7 +86,7 @@ int run_queue(const QueueOptions& o) {
   }
   for (int i = 0; i < o.samples; ++i) {
     auto anchor = reader.ticket(pick(rng));  // where an agent scrolled to (not timed)
-    storage::QueueCursor cursor{anchor->ticket.updated_at, anchor->ticket.id};
+    storage::QueueCursor cursor{anchor->ticket.activity};
     auto t = Clock::now();
     auto page = reader.queue({.status = "new", .limit = 25, .after = cursor});
     deep_page.push_back(ms_since(t));

@@ -59,3 +59,28 @@ bool is_priority(std::string_view s);
 bool is_role(std::string_view s);
 
 }  // namespace touchpoint
+
+namespace touchpoint {
+
+// A change an agent asks for on a ticket. Absent fields stay as they are. For assignee and
+// group, a present nullopt means "clear".
+struct TicketPatch {
+  std::optional<std::string> status, priority, subject;
+  std::optional<std::optional<int64_t>> assignee, group;
+  std::optional<std::vector<std::string>> tags;
+  bool empty() const { return !status && !priority && !subject && !assignee && !group && !tags; }
+};
+
+// An agent's public reply (sent through the ticket's channel) or internal note (never sent).
+struct AgentMessage {
+  std::string body;
+  bool internal = false;
+};
+
+struct MessageCreated {
+  int64_t message_id = 0;
+  int64_t ticket_id = 0;
+  bool queued_for_delivery = false;
+};
+
+}  // namespace touchpoint

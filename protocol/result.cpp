@@ -12,6 +12,7 @@ const char* errc_name(Errc code) {
     case Errc::conflict: return "conflict";
     case Errc::unprocessable: return "unprocessable";
     case Errc::too_large: return "too_large";
+    case Errc::too_many_requests: return "too_many_requests";
     case Errc::unsupported_media: return "unsupported_media_type";
     case Errc::unavailable: return "unavailable";
     case Errc::internal: return "internal";

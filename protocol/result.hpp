@@ -16,6 +16,7 @@ enum class Errc {
   conflict,
   unprocessable,      // well-formed but semantically invalid
   too_large,
+  too_many_requests,
   unsupported_media,
   unavailable,        // try again later: overload, storage failure
   internal,

@@ -7,38 +7,26 @@
 #include <utility>
 #include <vector>
 
+#include "server/auth.hpp"
 #include "server/config.hpp"
+#include "server/http_types.hpp"
 #include "server/metrics.hpp"
+#include "storage/reader_pool.hpp"
 #include "storage/store_writer.hpp"
 
 namespace touchpoint::server {
 
 struct App {
-  App(Config c, storage::StoreWriter& w) : config(std::move(c)), writer(w) {}
+  App(Config c, storage::StoreWriter& w, storage::ReaderPool& r)
+      : config(std::move(c)), writer(w), readers(r) {}
   Config config;
   storage::StoreWriter& writer;
+  storage::ReaderPool& readers;
+  LoginLimiter login_limiter;
+  storage::Clock now = storage::system_clock_now;
   Metrics metrics;
   std::atomic<bool> draining{false};  // SIGTERM seen: answer 503 to new work, close keep-alive
   std::atomic<int> in_flight{0};      // requests read and not yet answered
 };
-
-// One HTTP exchange without Beast types, so routing compiles fast and tests easily.
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query
-  std::string content_type;
-  std::string authorization;
-  std::string body;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
-// Answers one request. May be called from any thread, exactly once.
-using Respond = std::function<void(HttpResponse)>;
 
 }  // namespace touchpoint::server

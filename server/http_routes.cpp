@@ -2,6 +2,7 @@
 
 #include "protocol/api_channel.hpp"
 #include "protocol/json_error.hpp"
+#include "server/api_routes.hpp"
 #include "server/passwords.hpp"
 
 namespace touchpoint::server {
@@ -78,6 +79,7 @@ int to_http(Errc code) {
     case Errc::method_not_allowed: return 405;
     case Errc::conflict: return 409;
     case Errc::too_large: return 413;
+    case Errc::too_many_requests: return 429;
     case Errc::unsupported_media: return 415;
     case Errc::unprocessable: return 422;
     case Errc::unavailable: return 503;
@@ -100,6 +102,7 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
     route_out = "/webhooks/api/{name}";
     return api_webhook(app, req, path.substr(kApiHooks.size()), respond);
   }
+  if (path.substr(0, 8) == "/api/v1/") return handle_api(app, req, respond, route_out);
   if (path == "/healthz") {
     route_out = "/healthz";
     return health(app, respond);

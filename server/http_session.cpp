@@ -53,9 +53,13 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   }
   started_ = std::chrono::steady_clock::now();
   ++app_.in_flight;
+  beast::error_code ep_ec;
+  auto peer = stream_.socket().remote_endpoint(ep_ec);
   HttpRequest r{std::string(req.method_string()), std::string(req.target()),
                 std::string(req[http::field::content_type]),
-                std::string(req[http::field::authorization]), std::move(req.body())};
+                std::string(req[http::field::authorization]),
+                std::string(req[http::field::cookie]),
+                ep_ec ? std::string() : peer.address().to_string(), std::move(req.body())};
   // The reply may come from the storage thread: hop back to our strand, and keep our
   // io_context alive until it does.
   auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(

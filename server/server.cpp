@@ -18,10 +18,14 @@ constexpr auto kDrainDeadline = std::chrono::seconds(20);
 // Declaration order is destruction order reversed: the io_context (and every session) dies
 // before App and the writer they reference.
 struct Server::Impl {
-  Impl(Config config, storage::TicketStore store)
-      : writer(std::move(store)), app(std::move(config), writer), signals(ioc) {}
+  Impl(Config config, storage::TicketStore store, std::unique_ptr<storage::ReaderPool> pool)
+      : writer(std::move(store)),
+        readers(std::move(pool)),
+        app(std::move(config), writer, *readers),
+        signals(ioc) {}
 
   storage::StoreWriter writer;
+  std::unique_ptr<storage::ReaderPool> readers;
   App app;
   net::io_context ioc;
   net::signal_set signals;
@@ -69,9 +73,11 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
                                        ec);
   if (ec) return Error{Errc::bad_request, "http: '" + hp.value().host + "' is not an IP address"};
 
+  auto pool = storage::ReaderPool::open(store.data_dir(), {});
+  if (!pool) return pool.error();
   int threads = config.io_threads;
-  std::unique_ptr<Server> server(new Server(std::make_unique<Impl>(std::move(config),
-                                                                   std::move(store))));
+  std::unique_ptr<Server> server(new Server(
+      std::make_unique<Impl>(std::move(config), std::move(store), std::move(pool).value())));
   Impl& s = *server->impl_;
   try {
     s.http = std::make_shared<Listener>(s.ioc, tcp::endpoint(address, hp.value().port),
@@ -111,6 +117,7 @@ void Server::stop() { impl_->begin_stop(); }
 void Server::wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
+  impl_->readers->stop();
   impl_->writer.stop();
 }
 

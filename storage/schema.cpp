@@ -64,13 +64,16 @@ CREATE TABLE tickets(
   assignee_id       INTEGER REFERENCES agents(id),
   created_at        INTEGER NOT NULL,
   updated_at        INTEGER NOT NULL,
+  -- Unique and increasing with every change: the queue's sort key. Seconds tie by the
+  -- thousand under load; a cursor on a unique key seeks exactly.
+  activity          INTEGER NOT NULL,
   first_response_at INTEGER,
   solved_at         INTEGER
 );
 -- Finding the open ticket of a thread: closed tickets never match, so they leave the index.
 CREATE INDEX tickets_open_by_thread ON tickets(channel_name, thread_key) WHERE status <> 'closed';
--- The agent queue: one status, most recently updated first, paged by (updated_at, id).
-CREATE INDEX tickets_queue ON tickets(status, updated_at, id);
+-- The agent queue: one status, most recently active first, paged by activity.
+CREATE INDEX tickets_queue ON tickets(status, activity);
 CREATE INDEX tickets_by_customer ON tickets(customer_id, id);
 CREATE TABLE ticket_tags(
   ticket_id INTEGER NOT NULL REFERENCES tickets(id),
@@ -136,6 +139,38 @@ CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
 CREATE TABLE status_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO status_counts(status, n) VALUES
   ('new',0),('open',0),('pending',0),('on_hold',0),('solved',0),('closed',0);
+)sql",
+
+    // v2: bearer tokens: console sessions and admin-created API tokens. Only a SHA-256 of each
+    // token is stored, so a stolen database yields no usable credential.
+    R"sql(
+CREATE TABLE auth_tokens(
+  id          INTEGER PRIMARY KEY,
+  token_hash  TEXT NOT NULL UNIQUE,
+  agent_id    INTEGER NOT NULL REFERENCES agents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('session','api')),
+  role        TEXT NOT NULL CHECK (role IN ('agent','supervisor','admin')),
+  name        TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER,
+  revoked_at  INTEGER
+);
+CREATE INDEX auth_tokens_by_agent ON auth_tokens(agent_id);
+
+-- The outbox: a public agent reply is written in the same transaction as its row here, so a
+-- reply is either both stored and due to be sent, or neither. The dispatcher sends due rows.
+CREATE TABLE outbox(
+  id              INTEGER PRIMARY KEY,
+  message_id      INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+  channel_type    TEXT NOT NULL,
+  channel_name    TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending','sent','failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
 )sql",
 };
 

@@ -1,5 +1,8 @@
 #include "storage/ticket_reader.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
 
@@ -8,7 +11,7 @@ namespace {
 
 constexpr const char* kTicketColumns =
     "id, subject, status, priority, channel_type, channel_name, customer_id, group_id, "
-    "assignee_id, created_at, updated_at, first_response_at, solved_at";
+    "assignee_id, created_at, updated_at, first_response_at, solved_at, activity";
 
 TicketRow ticket_row(const Stmt& s) {
   TicketRow t;
@@ -25,6 +28,7 @@ TicketRow ticket_row(const Stmt& s) {
   t.updated_at = s.int64(10);
   t.first_response_at = s.opt_int64(11);
   t.solved_at = s.opt_int64(12);
+  t.activity = s.int64(13);
   return t;
 }
 
@@ -46,10 +50,10 @@ struct TicketReader::Impl {
 
   Stmt queue_first{h(), std::string("SELECT ") + kTicketColumns +
                             " FROM tickets WHERE status = ?1 "
-                            "ORDER BY updated_at DESC, id DESC LIMIT ?2"};
+                            "ORDER BY activity DESC LIMIT ?2"};
   Stmt queue_after{h(), std::string("SELECT ") + kTicketColumns +
-                            " FROM tickets WHERE status = ?1 AND (updated_at, id) < (?3, ?4) "
-                            "ORDER BY updated_at DESC, id DESC LIMIT ?2"};
+                            " FROM tickets WHERE status = ?1 AND activity < ?3 "
+                            "ORDER BY activity DESC LIMIT ?2"};
   Stmt ticket_by_id{h(), std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE id = ?1"};
   Stmt tags{h(), "SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag"};
   Stmt messages{h(),
@@ -68,6 +72,19 @@ struct TicketReader::Impl {
   Stmt counts{h(), "SELECT status, n FROM status_counts"};
   Stmt agent{h(), "SELECT id, email, name, role, password_hash, active FROM agents "
                   "WHERE email = ?1"};
+
+  Stmt token{h(),
+             "SELECT a.id, a.email, a.name, t.role FROM auth_tokens t JOIN agents a "
+             "ON a.id = t.agent_id WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND "
+             "(t.expires_at IS NULL OR t.expires_at > ?2) AND a.active = 1"};
+
+  // Filter combinations are few; each gets one prepared statement, kept.
+  std::map<std::string, std::unique_ptr<Stmt>> list_stmts;
+  Stmt& list_stmt(const std::string& sql) {
+    auto& s = list_stmts[sql];
+    if (!s) s = std::make_unique<Stmt>(h(), sql);
+    return *s;
+  }
 
   std::vector<std::string> tags_of(int64_t ticket_id) {
     std::vector<std::string> out;
@@ -94,9 +111,50 @@ Result<std::vector<TicketRow>> TicketReader::queue(const QueueQuery& query) {
     Stmt& s = query.after ? impl_->queue_after : impl_->queue_first;
     StmtUse q(s);
     q->bind(1, query.status).bind(2, static_cast<int64_t>(query.limit));
-    if (query.after) q->bind(3, query.after->updated_at).bind(4, query.after->id);
+    if (query.after) q->bind(3, query.after->activity);
     std::vector<TicketRow> out;
     while (q->step()) out.push_back(ticket_row(s));
+    for (auto& t : out) t.tags = impl_->tags_of(t.id);
+    return out;
+  });
+}
+
+Result<std::vector<TicketRow>> TicketReader::list(const TicketFilter& f) {
+  return guarded([&]() -> Result<std::vector<TicketRow>> {
+    std::vector<std::string> statuses = f.statuses;
+    if (statuses.empty()) statuses = {"new", "open", "pending", "on_hold", "solved"};
+    // Fixed fragments only; every value is bound.
+    std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE status = ?1";
+    if (f.after) sql += " AND activity < ?2";
+    if (f.priority) sql += " AND priority = ?4";
+    if (f.channel_type) sql += " AND channel_type = ?5";
+    if (f.assignee) sql += " AND assignee_id = ?6";
+    if (f.unassigned) sql += " AND assignee_id IS NULL";
+    if (f.group) sql += " AND group_id = ?7";
+    if (f.customer_id) sql += " AND customer_id = ?8";
+    sql += " ORDER BY activity DESC LIMIT ?9";
+    Stmt& s = impl_->list_stmt(sql);
+    exec(impl_->h(), "BEGIN");  // one snapshot across the per-status reads
+    struct End {
+      sqlite3* db;
+      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+    } end{impl_->h()};
+    std::vector<TicketRow> out;
+    for (const auto& status : statuses) {
+      StmtUse q(s);
+      q->bind(1, status).bind(9, static_cast<int64_t>(f.limit));
+      if (f.after) q->bind(2, f.after->activity);
+      if (f.priority) q->bind(4, *f.priority);
+      if (f.channel_type) q->bind(5, *f.channel_type);
+      if (f.assignee) q->bind(6, *f.assignee);
+      if (f.group) q->bind(7, *f.group);
+      if (f.customer_id) q->bind(8, *f.customer_id);
+      while (q->step()) out.push_back(ticket_row(s));
+    }
+    std::sort(out.begin(), out.end(), [](const TicketRow& a, const TicketRow& b) {
+      return a.activity > b.activity;
+    });
+    if (out.size() > f.limit) out.resize(f.limit);
     for (auto& t : out) t.tags = impl_->tags_of(t.id);
     return out;
   });
@@ -208,6 +266,16 @@ Result<std::optional<AgentRow>> TicketReader::agent_by_email(const std::string& 
     if (!q->step()) return std::optional<AgentRow>{};
     return std::optional<AgentRow>{
         AgentRow{q->int64(0), q->text(1), q->text(2), q->text(3), q->text(4), q->int64(5) != 0}};
+  });
+}
+
+Result<std::optional<Principal>> TicketReader::authenticate(const std::string& token_hash,
+                                                           int64_t now) {
+  return guarded([&]() -> Result<std::optional<Principal>> {
+    StmtUse q(impl_->token);
+    q->bind(1, token_hash).bind(2, now);
+    if (!q->step()) return std::optional<Principal>{};
+    return std::optional<Principal>{Principal{q->int64(0), q->text(1), q->text(2), q->text(3)}};
   });
 }
 

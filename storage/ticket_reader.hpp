@@ -10,19 +10,30 @@
 #include <vector>
 
 #include "protocol/result.hpp"
-#include "storage/views.hpp"
+#include "protocol/views.hpp"
 
 namespace touchpoint::storage {
 
+// Where a page ended: the last ticket's activity. Pages continue strictly below it.
 struct QueueCursor {
-  int64_t updated_at = 0;
-  int64_t id = 0;
+  int64_t activity = 0;
 };
 
 struct QueueQuery {
   std::string status = "open";
   std::size_t limit = 25;
   std::optional<QueueCursor> after = {};  // continue after this ticket (most recent first)
+};
+
+// GET /api/v1/tickets. Each status is read through the queue index in sort order and the
+// pages are merged, so no query sorts a large set whatever the filters.
+struct TicketFilter {
+  std::vector<std::string> statuses;  // empty: every status but closed
+  std::optional<std::string> priority, channel_type;
+  std::optional<int64_t> assignee, group, customer_id;
+  bool unassigned = false;
+  std::size_t limit = 25;
+  std::optional<QueueCursor> after;
 };
 
 class TicketReader {
@@ -33,13 +44,17 @@ class TicketReader {
   TicketReader& operator=(TicketReader&&) noexcept;
   ~TicketReader();
 
-  // One page of a status queue, most recently updated first, through the index that matches
+  // One page of a status queue, most recently active first, through the index that matches
   // the sort (no sort step, whatever the queue's size).
   Result<std::vector<TicketRow>> queue(const QueueQuery& q);
+  Result<std::vector<TicketRow>> list(const TicketFilter& f);
   Result<TicketView> ticket(int64_t id);
   Result<CustomerView> customer(int64_t id);
   Result<std::map<std::string, int64_t>> status_counts();
   Result<std::optional<AgentRow>> agent_by_email(const std::string& email);
+  // The principal behind a token hash, if the token exists, is not revoked or expired at now,
+  // and its agent is active.
+  Result<std::optional<Principal>> authenticate(const std::string& token_hash, int64_t now);
 
  private:
   struct Impl;

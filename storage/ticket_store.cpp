@@ -65,9 +65,23 @@ static bool configure_and_migrate(sqlite3* db, const StoreOptions& o) {
   exec(db, "PRAGMA synchronous=FULL");
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, "PRAGMA wal_autocheckpoint=0");
+  // Every request of a group is a savepoint; its statement journal must not be a temp file.
+  exec(db, "PRAGMA temp_store=MEMORY");
   exec(db, ("PRAGMA cache_size=-" + std::to_string(o.cache_mib * 1024)).c_str());
   migrate(db);
   return true;
+}
+
+// The largest activity in the store: one index seek per status.
+static int64_t max_activity(sqlite3* db) {
+  Stmt q(db, "SELECT max(activity) FROM tickets WHERE status = ?1");
+  int64_t m = 0;
+  for (const char* s : kTicketStatuses) {
+    q.bind(1, s);
+    if (q.step()) m = std::max(m, q.int64(0));
+    q.reset();
+  }
+  return m;
 }
 
 struct TicketStore::Impl {
@@ -75,7 +89,8 @@ struct TicketStore::Impl {
       : options(o),
         db(open_db(database_path(o.data_dir), false)),
         ready(configure_and_migrate(db.get(), o)),
-        attachments(o.data_dir + "/attachments") {}
+        attachments(o.data_dir + "/attachments"),
+        last_activity(max_activity(db.get())) {}
 
   StoreOptions options;
   DbHandle db;
@@ -98,11 +113,15 @@ struct TicketStore::Impl {
                              "thread_key = ?2 AND status <> 'closed' ORDER BY id DESC LIMIT 1"};
   Stmt insert_ticket{h(),
                      "INSERT INTO tickets(subject, status, channel_type, channel_name, "
-                     "thread_key, customer_id, created_at, updated_at) "
-                     "VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id"};
-  Stmt reopen_ticket{h(), "UPDATE tickets SET status = 'open', solved_at = NULL, updated_at = ?2 "
-                          "WHERE id = ?1"};
-  Stmt touch_ticket{h(), "UPDATE tickets SET updated_at = ?2 WHERE id = ?1"};
+                     "thread_key, customer_id, created_at, updated_at, activity) "
+                     "VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, ?6, ?7) RETURNING id"};
+  Stmt touch_ticket{h(), "UPDATE tickets SET updated_at = ?2, activity = ?3 WHERE id = ?1"};
+  Stmt set_status_stmt{h(),
+                       "UPDATE tickets SET status = ?2, solved_at = CASE "
+                       "WHEN ?2 = 'solved' THEN ?3 WHEN ?2 = 'closed' THEN solved_at ELSE NULL "
+                       "END WHERE id = ?1"};
+  Stmt ticket_state_stmt{h(), "SELECT status, assignee_id, group_id, first_response_at, "
+                              "channel_type, channel_name FROM tickets WHERE id = ?1"};
   Stmt count_status{h(), "UPDATE status_counts SET n = n + ?2 WHERE status = ?1"};
   Stmt insert_message{h(),
                       "INSERT INTO messages(ticket_id, direction, author, body, html, "
@@ -134,6 +153,40 @@ struct TicketStore::Impl {
 
   void count(std::string_view status, int64_t delta) {
     count_status.bind(1, status).bind(2, delta).run();
+  }
+
+  // Moves a ticket between statuses, keeping solved_at, the counters and the timeline in step.
+  void change_status(int64_t ticket_id, const std::string& from, const std::string& to,
+                     const char* actor_type, std::optional<int64_t> actor_id, int64_t now) {
+    if (from == to) return;
+    set_status_stmt.bind(1, ticket_id).bind(2, to).bind(3, now).run();
+    touch(ticket_id, now);
+    count(from, -1);
+    count(to, 1);
+    event({.ticket_id = ticket_id, .type = "ticket.status_changed", .actor_type = actor_type,
+           .actor_id = actor_id, .old_value = from, .new_value = to},
+          now);
+  }
+
+  // The last activity value handed out; a rolled-back savepoint leaves a gap, never a repeat.
+  int64_t last_activity = 0;
+  int64_t next_activity() { return ++last_activity; }
+  void touch(int64_t ticket_id, int64_t now) {
+    touch_ticket.bind(1, ticket_id).bind(2, now).bind(3, next_activity()).run();
+  }
+
+  struct TicketState {
+    std::string status;
+    std::optional<int64_t> assignee, group;
+    std::optional<int64_t> first_response_at;
+    std::string channel_type, channel_name;
+  };
+  std::optional<TicketState> ticket_state(int64_t id) {
+    StmtUse q(ticket_state_stmt);
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    return TicketState{q->text(0), q->opt_int64(1), q->opt_int64(2), q->opt_int64(3), q->text(4),
+                       q->text(5)};
   }
 
   std::optional<Recorded> find_duplicate(std::string_view channel, std::string_view external_id,
@@ -221,7 +274,7 @@ struct TicketStore::Impl {
     if (!status) {
       StmtUse q(insert_ticket);
       q->bind(1, c.subject).bind(2, c.channel_type).bind(3, c.channel_name).bind(4, thread);
-      q->bind(5, r.customer_id).bind(6, now);
+      q->bind(5, r.customer_id).bind(6, now).bind(7, next_activity());
       q->step();
       r.ticket_id = q->int64(0);
       r.ticket_created = true;
@@ -231,15 +284,10 @@ struct TicketStore::Impl {
             now);
     } else if (*status == "pending" || *status == "solved") {
       // The customer answered: the ball is back in the agents' court.
-      reopen_ticket.bind(1, r.ticket_id).bind(2, now).run();
-      count(*status, -1);
-      count("open", 1);
+      change_status(r.ticket_id, *status, "open", "customer", std::nullopt, now);
       r.ticket_reopened = true;
-      event({.ticket_id = r.ticket_id, .type = "ticket.status_changed", .actor_type = "customer",
-             .old_value = *status, .new_value = std::string("open")},
-            now);
     } else {
-      touch_ticket.bind(1, r.ticket_id).bind(2, now).run();
+      touch(r.ticket_id, now);
     }
 
     {
@@ -290,29 +338,142 @@ Status TicketStore::set_status(int64_t ticket_id, const std::string& status,
   return guarded([&]() -> Status {
     if (!is_ticket_status(status)) return Error{Errc::unprocessable, "unknown status " + status};
     auto& d = *impl_;
-    int64_t now = d.options.now();
     Transaction tx(d.h());
-    std::string old;
-    {
-      Stmt q(d.h(), "SELECT status FROM tickets WHERE id = ?1");
-      q.bind(1, ticket_id);
-      if (!q.step()) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
-      old = q.text(0);
-    }
-    if (old == status) return ok();
-    Stmt u(d.h(),
-           "UPDATE tickets SET status = ?2, updated_at = ?3, solved_at = CASE "
-           "WHEN ?2 = 'solved' THEN ?3 WHEN ?2 = 'closed' THEN solved_at ELSE NULL END "
-           "WHERE id = ?1");
-    u.bind(1, ticket_id).bind(2, status).bind(3, now).run();
-    d.count(old, -1);
-    d.count(status, 1);
-    d.event({.ticket_id = ticket_id, .type = "ticket.status_changed",
-             .actor_type = actor_agent_id ? "agent" : "system", .actor_id = actor_agent_id,
-             .old_value = old, .new_value = status},
-            now);
+    auto t = d.ticket_state(ticket_id);
+    if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
+    d.change_status(ticket_id, t->status, status, actor_agent_id ? "agent" : "system",
+                    actor_agent_id, d.options.now());
     tx.commit();
     return ok();
+  });
+}
+
+Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64_t actor,
+                                  bool may_reassign) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    auto t = d.ticket_state(ticket_id);
+    if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
+    auto exists = [&](const char* sql, int64_t id) {
+      Stmt q(d.h(), sql);
+      q.bind(1, id);
+      return q.step();
+    };
+    auto field_event = [&](const char* type, std::optional<std::string> old_value,
+                           std::optional<std::string> new_value) {
+      d.event({.ticket_id = ticket_id, .type = type, .actor_type = "agent", .actor_id = actor,
+               .old_value = std::move(old_value), .new_value = std::move(new_value)},
+              now);
+    };
+    auto id_text = [](std::optional<int64_t> v) {
+      return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+    };
+    if (p.status && !is_ticket_status(*p.status))
+      return Error{Errc::unprocessable, "status must be one of new, open, pending, on_hold, "
+                                        "solved, closed"};
+    if (p.status && t->status == "closed" && *p.status != "closed")
+      return Error{Errc::unprocessable, "a closed ticket cannot be reopened; the customer's next "
+                                        "message starts a new ticket"};
+    if (p.priority && !is_priority(*p.priority))
+      return Error{Errc::unprocessable, "priority must be one of low, normal, high, urgent"};
+    if (p.assignee && *p.assignee != t->assignee) {
+      const auto& to = *p.assignee;
+      bool own_move = (!t->assignee && to == actor) || (t->assignee == actor && !to);
+      if (!may_reassign && !own_move)
+        return Error{Errc::forbidden, "only supervisors assign tickets to others or take them "
+                                      "from others"};
+      if (to && !exists("SELECT 1 FROM agents WHERE id = ?1 AND active = 1", *to))
+        return Error{Errc::unprocessable, "no active agent " + std::to_string(*to)};
+      Stmt u(d.h(), "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1");
+      u.bind(1, ticket_id).bind(2, to).run();
+      field_event("ticket.assignee_changed", id_text(t->assignee), id_text(to));
+    }
+    if (p.group && *p.group != t->group) {
+      const auto& to = *p.group;
+      if (to && !exists("SELECT 1 FROM groups WHERE id = ?1", *to))
+        return Error{Errc::unprocessable, "no group " + std::to_string(*to)};
+      Stmt u(d.h(), "UPDATE tickets SET group_id = ?2 WHERE id = ?1");
+      u.bind(1, ticket_id).bind(2, to).run();
+      field_event("ticket.group_changed", id_text(t->group), id_text(to));
+    }
+    if (p.priority) {
+      Stmt old(d.h(), "SELECT priority FROM tickets WHERE id = ?1");
+      old.bind(1, ticket_id);
+      old.step();
+      std::string before = old.text(0);
+      old.reset();
+      if (before != *p.priority) {
+        Stmt u(d.h(), "UPDATE tickets SET priority = ?2 WHERE id = ?1");
+        u.bind(1, ticket_id).bind(2, *p.priority).run();
+        field_event("ticket.priority_changed", before, *p.priority);
+      }
+    }
+    if (p.subject) {
+      Stmt u(d.h(), "UPDATE tickets SET subject = ?2 WHERE id = ?1");
+      u.bind(1, ticket_id).bind(2, *p.subject).run();
+      field_event("ticket.subject_changed", std::nullopt, *p.subject);
+    }
+    if (p.tags) {
+      Stmt del(d.h(), "DELETE FROM ticket_tags WHERE ticket_id = ?1");
+      del.bind(1, ticket_id).run();
+      Stmt ins(d.h(), "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)");
+      std::string joined;
+      for (const auto& tag : *p.tags) {
+        ins.bind(1, ticket_id).bind(2, tag).run();
+        joined += (joined.empty() ? "" : " ") + tag;
+      }
+      field_event("ticket.tags_changed", std::nullopt, joined);
+    }
+    if (p.status) d.change_status(ticket_id, t->status, *p.status, "agent", actor, now);
+    d.touch(ticket_id, now);
+    tx.commit();
+    return ok();
+  });
+}
+
+Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const AgentMessage& m,
+                                                      int64_t agent_id) {
+  return guarded([&]() -> Result<MessageCreated> {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    auto t = d.ticket_state(ticket_id);
+    if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
+    if (!m.internal && t->status == "closed")
+      return Error{Errc::unprocessable, "the ticket is closed; replies are no longer sent"};
+    MessageCreated r;
+    r.ticket_id = ticket_id;
+    {
+      Stmt q(d.h(),
+             "INSERT INTO messages(ticket_id, direction, author, author_agent_id, internal, body, "
+             "channel_type, channel_name, delivery_status, created_at) "
+             "VALUES (?1, 'out', 'agent', ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
+      q.bind(1, ticket_id).bind(2, agent_id).bind(3, int64_t{m.internal}).bind(4, m.body);
+      q.bind(5, t->channel_type).bind(6, t->channel_name);
+      q.bind(7, m.internal ? std::nullopt : std::optional<std::string>("queued")).bind(8, now);
+      q.step();
+      r.message_id = q.int64(0);
+      q.reset();
+    }
+    if (!m.internal) {
+      Stmt o(d.h(), "INSERT INTO outbox(message_id, channel_type, channel_name, state, "
+                    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?4)");
+      o.bind(1, r.message_id).bind(2, t->channel_type).bind(3, t->channel_name).bind(4, now).run();
+      r.queued_for_delivery = true;
+      if (!t->first_response_at) {
+        Stmt u(d.h(), "UPDATE tickets SET first_response_at = ?2 WHERE id = ?1");
+        u.bind(1, ticket_id).bind(2, now).run();
+        d.event({.ticket_id = ticket_id, .type = "ticket.first_response", .actor_type = "agent",
+                 .actor_id = agent_id, .message_id = r.message_id},
+                now);
+      }
+      if (t->status == "new") d.change_status(ticket_id, "new", "open", "agent", agent_id, now);
+    }
+    d.touch(ticket_id, now);
+    tx.commit();
+    return r;
   });
 }
 
@@ -333,6 +494,32 @@ Result<int64_t> TicketStore::add_agent(const NewAgent& a) {
                  impl_->options.now());
     tx.commit();
     return id;
+  });
+}
+
+Result<int64_t> TicketStore::create_token(const NewToken& t) {
+  return guarded([&]() -> Result<int64_t> {
+    if (!is_role(t.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
+    Transaction tx(impl_->h());
+    Stmt q(impl_->h(),
+           "INSERT INTO auth_tokens(token_hash, agent_id, kind, role, name, created_at, expires_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+    q.bind(1, t.token_hash).bind(2, t.agent_id).bind(3, t.kind).bind(4, t.role).bind(5, t.name);
+    q.bind(6, impl_->options.now()).bind(7, t.expires_at);
+    q.step();
+    int64_t id = q.int64(0);
+    q.reset();
+    tx.commit();
+    return id;
+  });
+}
+
+Status TicketStore::revoke_token(const std::string& token_hash) {
+  return guarded([&]() -> Status {
+    Stmt q(impl_->h(), "UPDATE auth_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND "
+                       "revoked_at IS NULL");
+    q.bind(1, token_hash).bind(2, impl_->options.now()).run();
+    return ok();
   });
 }
 

@@ -13,7 +13,7 @@
 
 #include "protocol/model.hpp"
 #include "protocol/result.hpp"
-#include "storage/views.hpp"
+#include "protocol/views.hpp"
 
 namespace touchpoint::storage {
 
@@ -24,6 +24,15 @@ struct StoreOptions {
   std::string data_dir;                 // holds touchpoint.db and attachments/
   Clock now = system_clock_now;
   int64_t cache_mib = 64;               // page cache: sized to keep the hot indexes in memory
+};
+
+struct NewToken {
+  std::string token_hash;  // hex SHA-256 of the bearer token; the token is never stored
+  int64_t agent_id = 0;
+  std::string kind;        // "session" | "api"
+  std::string role;        // effective role, at most the agent's
+  std::string name;
+  std::optional<int64_t> expires_at;
 };
 
 struct NewAgent {
@@ -54,10 +63,27 @@ class TicketStore {
   Status set_status(int64_t ticket_id, const std::string& status,
                     std::optional<int64_t> actor_agent_id);
 
+  // Applies an agent's patch in one transaction, with an event per changed field.
+  // may_reassign: the actor may assign tickets to others and take them from others
+  // (supervisors); without it an agent may only take an unassigned ticket or release their own.
+  // not_found, unprocessable (bad value, unknown agent or group), forbidden (reassignment).
+  Status update_ticket(int64_t ticket_id, const TicketPatch& patch, int64_t actor_agent_id,
+                       bool may_reassign);
+
+  // Appends an agent's reply or note. A public reply is queued in the outbox in the same
+  // transaction, sets first_response_at if unset, and moves a new ticket to open. A note
+  // changes nothing else. not_found for an unknown ticket.
+  Result<MessageCreated> add_agent_message(int64_t ticket_id, const AgentMessage& message,
+                                           int64_t agent_id);
+
   // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
   // is taken.
   Result<int64_t> add_agent(const NewAgent& agent);
   Result<int64_t> agent_count();
+
+  Result<int64_t> create_token(const NewToken& token);
+  // Revokes by hash. Idempotent: revoking an unknown or revoked token is not an error.
+  Status revoke_token(const std::string& token_hash);
 
   // Proves the store takes writes: writes one page, inside whatever transaction is open.
   Status ping();

@@ -181,10 +181,9 @@ TEST_F(TicketStoreTest, AttachmentsAreStoredByContentOnce) {
   EXPECT_EQ(files.get(a.sha256).value(), "hello");
 }
 
-TEST_F(TicketStoreTest, QueuePagesMostRecentFirstWithACursor) {
+TEST_F(TicketStoreTest, QueuePagesMostRecentFirstWithACursorEvenWithinOneSecond) {
   std::vector<int64_t> ids;
-  for (int i = 0; i < 5; ++i) {
-    now_ += 1;
+  for (int i = 0; i < 5; ++i) {  // all in the same second: the cursor must still be exact
     ids.push_back(record(contact("crm", "m" + std::to_string(i), {{"api", "crm:" + std::to_string(i)}}))
                       .ticket_id);
   }
@@ -195,10 +194,22 @@ TEST_F(TicketStoreTest, QueuePagesMostRecentFirstWithACursor) {
   EXPECT_EQ((*page1)[0].id, ids[4]);
   EXPECT_EQ((*page1)[1].id, ids[3]);
   auto page2 = r.queue({.status = "new", .limit = 10,
-                        .after = QueueCursor{(*page1)[1].updated_at, (*page1)[1].id}});
+                        .after = QueueCursor{(*page1)[1].activity}});
   ASSERT_EQ(page2->size(), 3u);
   EXPECT_EQ((*page2)[0].id, ids[2]);
   EXPECT_EQ((*page2)[2].id, ids[0]);
+}
+
+TEST_F(TicketStoreTest, ActivityKeepsGrowingAcrossRestarts) {
+  auto a = record(contact("crm", "m1", {{"api", "crm:1"}}));
+  int64_t before = reader().ticket(a.ticket_id)->ticket.activity;
+  store_.reset();
+  store_.emplace(TicketStore::open({.data_dir = dir_.str()}).value());
+  auto b = record(contact("crm", "m2", {{"api", "crm:2"}}));
+  EXPECT_GT(reader().ticket(b.ticket_id)->ticket.activity, before);
+  auto page = reader().queue({.status = "new", .limit = 10});
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, b.ticket_id);
 }
 
 TEST_F(TicketStoreTest, SetStatusRejectsUnknownStatusAndTicket) {

@@ -1,5 +1,5 @@
 #pragma once
-// What the store reads back: rows as plain structs. Times are unix seconds.
+// What the store reads back and the API shows: rows as plain structs. Times are unix seconds.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "protocol/model.hpp"
 
-namespace touchpoint::storage {
+namespace touchpoint {
 
 struct TicketRow {
   int64_t id = 0;
@@ -17,6 +17,7 @@ struct TicketRow {
   std::vector<std::string> tags;
   int64_t created_at = 0, updated_at = 0;
   std::optional<int64_t> first_response_at, solved_at;
+  int64_t activity = 0;  // the queue's sort key and cursor: unique, grows with every change
 };
 
 struct AttachmentRow {
@@ -66,4 +67,11 @@ struct AgentRow {
   bool active = true;
 };
 
-}  // namespace touchpoint::storage
+// Who is calling: an agent authenticated by a session or API token. role is the token's
+// effective role (an API token may be scoped below its agent's role).
+struct Principal {
+  int64_t agent_id = 0;
+  std::string email, name, role;
+};
+
+}  // namespace touchpoint

@@ -1,0 +1,324 @@
+#include "protocol/agent_api.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "protocol/identity.hpp"
+#include "protocol/time.hpp"
+
+namespace touchpoint::protocol {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+void key_str(Writer& w, const char* k, std::string_view v) {
+  w.Key(k);
+  str(w, v);
+}
+void key_time(Writer& w, const char* k, const std::optional<int64_t>& t) {
+  w.Key(k);
+  if (t)
+    str(w, format_rfc3339(*t));
+  else
+    w.Null();
+}
+void key_opt_int(Writer& w, const char* k, const std::optional<int64_t>& v) {
+  w.Key(k);
+  if (v)
+    w.Int64(*v);
+  else
+    w.Null();
+}
+void key_opt_str(Writer& w, const char* k, const std::optional<std::string>& v) {
+  w.Key(k);
+  if (v)
+    str(w, *v);
+  else
+    w.Null();
+}
+
+// The ticket's fields, inside an object the caller opened (the full view appends to it).
+void write_ticket_fields(Writer& w, const TicketRow& t) {
+  w.Key("id");
+  w.Int64(t.id);
+  key_str(w, "subject", t.subject);
+  key_str(w, "status", t.status);
+  key_str(w, "priority", t.priority);
+  key_str(w, "channel", t.channel_type);
+  key_str(w, "channel_name", t.channel_name);
+  w.Key("customer_id");
+  w.Int64(t.customer_id);
+  key_opt_int(w, "group", t.group_id);
+  key_opt_int(w, "assignee", t.assignee_id);
+  w.Key("tags");
+  w.StartArray();
+  for (const auto& tag : t.tags) str(w, tag);
+  w.EndArray();
+  key_time(w, "created_at", t.created_at);
+  key_time(w, "updated_at", t.updated_at);
+  key_time(w, "first_response_at", t.first_response_at);
+  key_time(w, "solved_at", t.solved_at);
+}
+
+void write_ticket(Writer& w, const TicketRow& t) {
+  w.StartObject();
+  write_ticket_fields(w, t);
+  w.EndObject();
+}
+
+void write_message(Writer& w, const MessageRow& m) {
+  w.StartObject();
+  w.Key("id");
+  w.Int64(m.id);
+  w.Key("ticket_id");
+  w.Int64(m.ticket_id);
+  key_str(w, "direction", m.direction);
+  key_str(w, "author", m.author);
+  w.Key("internal");
+  w.Bool(m.internal);
+  key_str(w, "body", m.body);
+  key_opt_str(w, "html", m.html);
+  key_str(w, "channel", m.channel_type);
+  key_time(w, "created_at", m.created_at);
+  key_time(w, "sent_at", m.sent_at);
+  w.Key("attachments");
+  w.StartArray();
+  for (const auto& a : m.attachments) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(a.id);
+    key_str(w, "filename", a.filename);
+    key_str(w, "content_type", a.content_type);
+    w.Key("size");
+    w.Int64(a.size);
+    key_str(w, "sha256", a.sha256);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (m.direction == "out") {
+    key_opt_str(w, "delivery_status", m.delivery_status);
+    key_opt_str(w, "delivery_error", m.delivery_error);
+  }
+  w.EndObject();
+}
+
+void write_event(Writer& w, const EventRow& e) {
+  w.StartObject();
+  w.Key("id");
+  w.Int64(e.id);
+  key_str(w, "type", e.type);
+  key_str(w, "actor_type", e.actor_type);
+  key_opt_int(w, "actor_id", e.actor_id);
+  key_opt_int(w, "message_id", e.message_id);
+  key_opt_str(w, "old_value", e.old_value);
+  key_opt_str(w, "new_value", e.new_value);
+  key_time(w, "created_at", e.created_at);
+  w.EndObject();
+}
+
+std::string done(const rapidjson::StringBuffer& buf) { return {buf.GetString(), buf.GetSize()}; }
+
+}  // namespace
+
+Result<LoginRequest> parse_login(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return Error{Errc::bad_request, "body must be a JSON object"};
+  auto email = doc.FindMember("email");
+  auto password = doc.FindMember("password");
+  if (email == doc.MemberEnd() || !email->value.IsString() || password == doc.MemberEnd() ||
+      !password->value.IsString())
+    return Error{Errc::bad_request, "email and password are required strings"};
+  if (password->value.GetStringLength() > 1024)
+    return Error{Errc::bad_request, "password is too long"};
+  auto e = normalize_email({email->value.GetString(), email->value.GetStringLength()});
+  if (!e) return Error{Errc::bad_request, "email is not an email address"};
+  return LoginRequest{*e, std::string(password->value.GetString(), password->value.GetStringLength())};
+}
+
+namespace {
+Error bad(std::string m) { return Error{Errc::bad_request, std::move(m)}; }
+
+Result<rapidjson::Document> parse_object(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return bad("body must be a JSON object");
+  return doc;
+}
+
+Result<std::optional<int64_t>> nullable_id(const rapidjson::Value& v, const char* name) {
+  if (v.IsNull()) return std::optional<int64_t>{};
+  if (!v.IsInt64() || v.GetInt64() <= 0) return bad(std::string(name) + " must be an id or null");
+  return std::optional<int64_t>{v.GetInt64()};
+}
+}  // namespace
+
+Result<TicketPatch> parse_ticket_patch(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  TicketPatch p;
+  for (auto& m : doc->GetObject()) {
+    std::string_view k(m.name.GetString(), m.name.GetStringLength());
+    const auto& v = m.value;
+    auto string_field = [&](std::optional<std::string>& out, std::size_t max) -> Status {
+      if (!v.IsString()) return bad(std::string(k) + " must be a string");
+      if (v.GetStringLength() > max) return bad(std::string(k) + " is too long");
+      out = std::string(v.GetString(), v.GetStringLength());
+      return ok();
+    };
+    Status s = ok();
+    if (k == "status") {
+      s = string_field(p.status, 32);
+    } else if (k == "priority") {
+      s = string_field(p.priority, 32);
+    } else if (k == "subject") {
+      s = string_field(p.subject, 998);
+      if (s && p.subject->empty()) s = bad("subject must not be empty");
+    } else if (k == "assignee" || k == "group") {
+      auto id = nullable_id(v, k == "assignee" ? "assignee" : "group");
+      if (!id) return id.error();
+      (k == "assignee" ? p.assignee : p.group) = id.value();
+    } else if (k == "tags") {
+      if (!v.IsArray() || v.Size() > kMaxTags) return bad("tags must be an array of at most 50 strings");
+      std::vector<std::string> tags;
+      for (auto& t : v.GetArray()) {
+        if (!t.IsString() || t.GetStringLength() == 0 || t.GetStringLength() > kMaxTagBytes)
+          return bad("each tag must be a non-empty string of at most 64 bytes");
+        std::string tag(t.GetString(), t.GetStringLength());
+        if (tag.find_first_of(" \t\r\n") != std::string::npos) return bad("tags cannot contain spaces");
+        tags.push_back(std::move(tag));
+      }
+      p.tags = std::move(tags);
+    } else {
+      return bad("unknown field " + std::string(k));
+    }
+    if (!s) return s.error();
+  }
+  if (p.empty()) return bad("nothing to change");
+  return p;
+}
+
+Result<AgentMessage> parse_agent_message(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  auto b = doc->FindMember("body");
+  if (b == doc->MemberEnd() || !b->value.IsString() || b->value.GetStringLength() == 0)
+    return bad("body is required");
+  if (b->value.GetStringLength() > kMaxReplyBytes) return bad("body is too long");
+  AgentMessage m;
+  m.body.assign(b->value.GetString(), b->value.GetStringLength());
+  if (auto i = doc->FindMember("internal"); i != doc->MemberEnd()) {
+    if (!i->value.IsBool()) return bad("internal must be true or false");
+    m.internal = i->value.GetBool();
+  }
+  return m;
+}
+
+std::string encode_message_created(const MessageCreated& m) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("message_id");
+  w.Int64(m.message_id);
+  w.Key("ticket_id");
+  w.Int64(m.ticket_id);
+  w.Key("delivery_status");
+  if (m.queued_for_delivery)
+    str(w, "queued");
+  else
+    w.Null();
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_agent(const Principal& a) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.Int64(a.agent_id);
+  key_str(w, "email", a.email);
+  key_str(w, "name", a.name);
+  key_str(w, "role", a.role);
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_login(const std::string& token, int64_t expires_at, const Principal& agent) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  key_str(w, "token", token);
+  key_time(w, "expires_at", expires_at);
+  w.Key("agent");
+  std::string a = encode_agent(agent);
+  w.RawValue(a.data(), a.size(), rapidjson::kObjectType);
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_ticket(const TicketRow& t) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  write_ticket(w, t);
+  return done(buf);
+}
+
+std::string encode_ticket_view(const TicketView& v) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  write_ticket_fields(w, v.ticket);
+  w.Key("messages");
+  w.StartArray();
+  for (const auto& m : v.messages) write_message(w, m);
+  w.EndArray();
+  w.Key("events");
+  w.StartArray();
+  for (const auto& e : v.events) write_event(w, e);
+  w.EndArray();
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_ticket_list(const std::vector<TicketRow>& tickets,
+                               const std::optional<std::string>& next_cursor) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("tickets");
+  w.StartArray();
+  for (const auto& t : tickets) write_ticket(w, t);
+  w.EndArray();
+  key_opt_str(w, "next_cursor", next_cursor);
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_customer(const CustomerView& c) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.Int64(c.id);
+  key_str(w, "name", c.name);
+  w.Key("identities");
+  w.StartArray();
+  for (const auto& i : c.identities) {
+    w.StartObject();
+    key_str(w, "type", i.type);
+    key_str(w, "address", i.address);
+    w.EndObject();
+  }
+  w.EndArray();
+  key_time(w, "created_at", c.created_at);
+  w.EndObject();
+  return done(buf);
+}
+
+}  // namespace touchpoint::protocol

@@ -1,0 +1,325 @@
+#include "server/api_routes.hpp"
+
+#include <charconv>
+#include <memory>
+
+#include "protocol/agent_api.hpp"
+#include "protocol/json_error.hpp"
+#include "protocol/query_string.hpp"
+#include "server/http_routes.hpp"
+#include "server/passwords.hpp"
+
+namespace touchpoint::server {
+namespace {
+
+// One authenticated call, shared by the hops of its handler.
+struct Call {
+  App& app;
+  HttpRequest req;
+  Respond respond;
+  Principal who;
+  std::vector<int64_t> ids;  // the {id} segments of the path, in order
+};
+using CallPtr = std::shared_ptr<Call>;
+using Handler = void (*)(const CallPtr&);
+
+HttpResponse json(int status, std::string body) {
+  return HttpResponse{status, "application/json", std::move(body), {}};
+}
+HttpResponse busy() {
+  auto r = error_response({Errc::unavailable, "the server is busy; retry shortly"});
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+// Runs a read on the reader pool and hands its value to then, or answers the error.
+template <class T, class Op, class Then>
+void read(const CallPtr& c, Op op, Then then) {
+  bool queued = c->app.readers.submit<T>(std::move(op), [c, then](Result<T> r) {
+    if (!r) return c->respond(error_response(r.error()));
+    then(std::move(r).value());
+  });
+  if (!queued) c->respond(busy());
+}
+
+// Runs a write on the store writer; then runs after its COMMIT.
+template <class T, class Op, class Then>
+void write(const CallPtr& c, Op op, Then then) {
+  bool queued = c->app.writer.submit<T>(std::move(op), [c, then](Result<T> r) {
+    if (!r) return c->respond(error_response(r.error()));
+    then(std::move(r).value());
+  });
+  if (!queued) c->respond(busy());
+}
+
+void answer_ticket(const CallPtr& c, int64_t id, int status) {
+  read<TicketView>(
+      c, [id](storage::TicketReader& r) { return r.ticket(id); },
+      [c, status](TicketView v) { c->respond(json(status, protocol::encode_ticket_view(v))); });
+}
+
+std::optional<int64_t> to_id(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+// --- handlers -------------------------------------------------------------------------------
+
+void logout(const CallPtr& c) {
+  auto hash = token_hash(*bearer_token(c->req));
+  write<Unit>(
+      c, [hash](storage::TicketStore& s) { return s.revoke_token(hash); },
+      [c](Unit) {
+        auto r = json(200, R"({"status":"logged_out"})");
+        r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
+                                                 "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        c->respond(std::move(r));
+      });
+}
+
+void me(const CallPtr& c) { c->respond(json(200, protocol::encode_agent(c->who))); }
+
+Result<storage::TicketFilter> ticket_filter(const CallPtr& c) {
+  auto q = protocol::parse_query_string(c->req.target);
+  if (!q) return Error{Errc::bad_request, "malformed query string"};
+  storage::TicketFilter f;
+  for (const auto& [k, v] : *q) {
+    if (k == "status") {
+      std::string_view rest = v;
+      while (!rest.empty()) {
+        auto comma = rest.find(',');
+        std::string s(rest.substr(0, comma));
+        if (!is_ticket_status(s)) return Error{Errc::bad_request, "unknown status " + s};
+        f.statuses.push_back(s);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    } else if (k == "priority") {
+      if (!is_priority(v)) return Error{Errc::bad_request, "unknown priority " + v};
+      f.priority = v;
+    } else if (k == "channel") {
+      f.channel_type = v;
+    } else if (k == "assignee") {
+      if (v == "me") f.assignee = c->who.agent_id;
+      else if (v == "none") f.unassigned = true;
+      else if (auto id = to_id(v)) f.assignee = id;
+      else return Error{Errc::bad_request, "assignee must be me, none or an agent id"};
+    } else if (k == "group" || k == "customer") {
+      auto id = to_id(v);
+      if (!id) return Error{Errc::bad_request, k + " must be an id"};
+      (k == "group" ? f.group : f.customer_id) = id;
+    } else if (k == "limit") {
+      auto n = to_id(v);
+      if (!n || *n > 100) return Error{Errc::bad_request, "limit must be 1 to 100"};
+      f.limit = static_cast<std::size_t>(*n);
+    } else if (k == "cursor") {
+      auto a = to_id(v);
+      if (!a) return Error{Errc::bad_request, "cursor is not one this server gave"};
+      f.after = storage::QueueCursor{*a};
+    } else if (k == "sort") {
+      if (v != "-updated_at")
+        return Error{Errc::bad_request, "sort supports -updated_at (most recently active first)"};
+    } else if (k == "q") {
+      return Error{Errc::bad_request, "full-text search (q) is not available yet"};
+    } else {
+      return Error{Errc::bad_request, "unknown filter " + k};
+    }
+  }
+  return f;
+}
+
+void list_tickets(const CallPtr& c) {
+  auto f = ticket_filter(c);
+  if (!f) return c->respond(error_response(f.error()));
+  read<std::vector<TicketRow>>(
+      c, [f = f.value()](storage::TicketReader& r) { return r.list(f); },
+      [c, limit = f->limit](std::vector<TicketRow> rows) {
+        std::optional<std::string> next;
+        if (rows.size() == limit && !rows.empty())
+          next = std::to_string(rows.back().activity);
+        c->respond(json(200, protocol::encode_ticket_list(rows, next)));
+      });
+}
+
+void get_ticket(const CallPtr& c) { answer_ticket(c, c->ids[0], 200); }
+
+void patch_ticket(const CallPtr& c) {
+  auto patch = protocol::parse_ticket_patch(c->req.body);
+  if (!patch) return c->respond(error_response(patch.error()));
+  int64_t id = c->ids[0];
+  bool may_reassign = role_allows(c->who.role, "supervisor");
+  write<Unit>(
+      c,
+      [id, p = patch.value(), actor = c->who.agent_id, may_reassign](storage::TicketStore& s) {
+        return s.update_ticket(id, p, actor, may_reassign);
+      },
+      [c, id](Unit) { answer_ticket(c, id, 200); });
+}
+
+void post_message(const CallPtr& c) {
+  auto m = protocol::parse_agent_message(c->req.body);
+  if (!m) return c->respond(error_response(m.error()));
+  write<MessageCreated>(
+      c,
+      [id = c->ids[0], msg = m.value(), agent = c->who.agent_id](storage::TicketStore& s) {
+        return s.add_agent_message(id, msg, agent);
+      },
+      [c](MessageCreated created) {
+        c->respond(json(201, protocol::encode_message_created(created)));
+      });
+}
+
+void get_customer(const CallPtr& c) {
+  read<CustomerView>(
+      c, [id = c->ids[0]](storage::TicketReader& r) { return r.customer(id); },
+      [c](CustomerView v) { c->respond(json(200, protocol::encode_customer(v))); });
+}
+
+struct Route {
+  ApiRouteInfo info;
+  Handler handler;
+};
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> r = {
+      {{"POST", "/api/v1/auth/login", ""}, nullptr},  // handled before authentication
+      {{"POST", "/api/v1/auth/logout", "agent"}, logout},
+      {{"GET", "/api/v1/auth/me", "agent"}, me},
+      {{"GET", "/api/v1/tickets", "agent"}, list_tickets},
+      {{"GET", "/api/v1/tickets/{id}", "agent"}, get_ticket},
+      {{"PATCH", "/api/v1/tickets/{id}", "agent"}, patch_ticket},
+      {{"POST", "/api/v1/tickets/{id}/messages", "agent"}, post_message},
+      {{"GET", "/api/v1/customers/{id}", "agent"}, get_customer},
+  };
+  return r;
+}
+
+// Matches path against pattern, collecting {id} segments. Segment by segment, exact.
+bool match(std::string_view pattern, std::string_view path, std::vector<int64_t>& ids) {
+  ids.clear();
+  while (!pattern.empty() || !path.empty()) {
+    auto ps = pattern.find('/', 1), qs = path.find('/', 1);
+    auto pseg = pattern.substr(0, ps), qseg = path.substr(0, qs);
+    if (pseg == "/{id}") {
+      auto id = qseg.size() > 1 ? to_id(qseg.substr(1)) : std::nullopt;
+      if (!id) return false;
+      ids.push_back(*id);
+    } else if (pseg != qseg) {
+      return false;
+    }
+    pattern = ps == std::string_view::npos ? std::string_view() : pattern.substr(ps);
+    path = qs == std::string_view::npos ? std::string_view() : path.substr(qs);
+  }
+  return true;
+}
+
+void login(App& app, const HttpRequest& req, const Respond& respond) {
+  auto creds = protocol::parse_login(req.body);
+  if (!creds) return respond(error_response(creds.error()));
+  if (int64_t wait = app.login_limiter.retry_after(creds->email, req.remote); wait > 0) {
+    auto r = error_response({Errc::too_many_requests, "too many failed logins; try again later"});
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return respond(std::move(r));
+  }
+  // argon2id takes tens of milliseconds: it runs on the reader pool, never an I/O thread.
+  bool queued = app.readers.submit<std::optional<Principal>>(
+      [creds = creds.value()](storage::TicketReader& r) -> Result<std::optional<Principal>> {
+        auto agent = r.agent_by_email(creds.email);
+        if (!agent) return agent.error();
+        if (!agent.value() || !agent.value()->active) {
+          // Same work as a real check, so timing does not reveal which emails exist.
+          verify_password(hash_password("timing"), creds.password);
+          return std::optional<Principal>{};
+        }
+        const AgentRow& a = *agent.value();
+        if (!verify_password(a.password_hash, creds.password)) return std::optional<Principal>{};
+        return std::optional<Principal>{Principal{a.id, a.email, a.name, a.role}};
+      },
+      [&app, respond, email = creds->email, remote = req.remote](
+          Result<std::optional<Principal>> who) {
+        if (!who) return respond(error_response(who.error()));
+        if (!who.value()) {
+          app.login_limiter.failed(email, remote);
+          return respond(error_response({Errc::unauthorized, "wrong email or password"}));
+        }
+        app.login_limiter.succeeded(email);
+        Principal p = *who.value();
+        std::string token = random_secret(32);
+        int64_t expires = app.now() + kSessionSeconds;
+        bool ok = app.writer.submit<int64_t>(
+            [p, hash = token_hash(token), expires](storage::TicketStore& s) {
+              return s.create_token({hash, p.agent_id, "session", p.role, "console", expires});
+            },
+            [respond, p, token, expires](Result<int64_t> r) {
+              if (!r) return respond(error_response(r.error()));
+              auto res = json(200, protocol::encode_login(token, expires, p));
+              res.headers.emplace_back(
+                  "Set-Cookie", std::string(kSessionCookie) + "=" + token +
+                                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                    std::to_string(kSessionSeconds));
+              respond(std::move(res));
+            });
+        if (!ok) respond(busy());
+      });
+  if (!queued) respond(busy());
+}
+
+}  // namespace
+
+const std::vector<ApiRouteInfo>& api_routes() {
+  static const std::vector<ApiRouteInfo> infos = [] {
+    std::vector<ApiRouteInfo> v;
+    for (const auto& r : routes()) v.push_back(r.info);
+    return v;
+  }();
+  return infos;
+}
+
+void handle_api(App& app, const HttpRequest& req, const Respond& respond,
+                std::string_view& route_out) {
+  std::string_view path = req.target;
+  path = path.substr(0, path.find('?'));
+  const Route* found = nullptr;
+  bool path_known = false;
+  std::vector<int64_t> ids;
+  for (const auto& r : routes()) {
+    if (!match(r.info.pattern, path, ids)) continue;
+    path_known = true;
+    if (req.method == r.info.method) {
+      found = &r;
+      break;
+    }
+  }
+  if (!found) {
+    route_out = "/api/v1/other";
+    return respond(error_response(path_known
+                                      ? Error{Errc::method_not_allowed, "method not allowed here"}
+                                      : Error{Errc::not_found, "no such route"}));
+  }
+  route_out = found->info.pattern;
+  if (!found->handler) return login(app, req, respond);
+
+  auto token = bearer_token(req);
+  if (!token) return respond(error_response({Errc::unauthorized, "sign in first"}));
+  auto call = std::make_shared<Call>(Call{app, req, respond, {}, std::move(ids)});
+  bool queued = app.readers.submit<std::optional<Principal>>(
+      [hash = token_hash(*token), now = app.now()](storage::TicketReader& r) {
+        return r.authenticate(hash, now);
+      },
+      [call, found](Result<std::optional<Principal>> who) {
+        if (!who) return call->respond(error_response(who.error()));
+        if (!who.value())
+          return call->respond(error_response({Errc::unauthorized, "the token is invalid, "
+                                                                   "expired or revoked"}));
+        call->who = *who.value();
+        if (!role_allows(call->who.role, found->info.role))
+          return call->respond(error_response({Errc::forbidden, std::string("this needs the ") +
+                                                                    found->info.role + " role"}));
+        found->handler(call);
+      });
+  if (!queued) respond(busy());
+}
+
+}  // namespace touchpoint::server

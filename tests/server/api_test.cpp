@@ -1,0 +1,300 @@
+// The agents' API on the real server over real sockets: auth and roles on every route, ticket
+// work, replies and notes.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "../storage/temp_dir.hpp"
+#include "server/api_routes.hpp"
+#include "server/auth.hpp"
+#include "server/http_client.hpp"
+#include "server/passwords.hpp"
+#include "server/server.hpp"
+#include "storage/ticket_reader.hpp"
+
+namespace touchpoint::server {
+namespace {
+
+using testing_support::HttpClient;
+using testing_support::Reply;
+namespace http = boost::beast::http;
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  EXPECT_FALSE(d.HasParseError()) << body;
+  return d;
+}
+
+class ApiTest : public testing::Test {
+ protected:
+  // One server for the suite: argon2id is deliberately slow, so agents are made once.
+  static void SetUpTestSuite() {
+    dir_ = new testing_support::TempDir();
+    {
+      auto store = storage::TicketStore::open({.data_dir = dir_->str()}).value();
+      admin_id_ = store.add_agent({"admin@example.com", "Ada Admin", "admin",
+                                   hash_password("admin-password")}).value();
+      sup_id_ = store.add_agent({"sup@example.com", "Sam Super", "supervisor",
+                                 hash_password("sup-password")}).value();
+      agent_id_ = store.add_agent({"agent@example.com", "Alex Agent", "agent",
+                                   hash_password("agent-password")}).value();
+      other_id_ = store.add_agent({"other@example.com", "Olga Other", "agent",
+                                   hash_password("other-password")}).value();
+    }
+    Config config;
+    config.data_dir = dir_->str();
+    config.http = "127.0.0.1:0";
+    ChannelConfig crm;
+    crm.type = "api";
+    crm.name = "crm";
+    crm.values = {{"token", "s3cret"}};
+    config.channels.push_back(crm);
+    server_ = Server::start(config, storage::TicketStore::open({.data_dir = dir_->str()}).value())
+                  .value()
+                  .release();
+    agent_token_ = login("agent@example.com", "agent-password");
+    sup_token_ = login("sup@example.com", "sup-password");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+
+  static std::string login(const std::string& email, const std::string& password) {
+    HttpClient c(server_->http_port());
+    auto r = c.request(http::verb::post, "/api/v1/auth/login",
+                       R"({"email":")" + email + R"(","password":")" + password + "\"}",
+                       {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r.body)["token"].GetString();
+  }
+
+  Reply call(http::verb verb, const std::string& target, const std::string& token,
+             const std::string& body = "") {
+    HttpClient c(server_->http_port());
+    std::map<std::string, std::string> headers = {{"Content-Type", "application/json"}};
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    return c.request(verb, target, body, headers);
+  }
+
+  // A fresh ticket from a fresh customer through the API channel.
+  int64_t new_ticket(const std::string& text = "Where is my order?") {
+    static int n = 0;
+    ++n;
+    HttpClient c(server_->http_port());
+    auto r = c.post_json("/webhooks/api/crm",
+                         R"({"message_id":"api-test-)" + std::to_string(n) + R"(","text":")" + text +
+                             R"(","from":{"id":"cust-)" + std::to_string(n) + R"("}})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r.body)["ticket_id"].GetInt64();
+  }
+
+  static inline testing_support::TempDir* dir_ = nullptr;
+  static inline Server* server_ = nullptr;
+  static inline int64_t admin_id_ = 0, sup_id_ = 0, agent_id_ = 0, other_id_ = 0;
+  static inline std::string agent_token_, sup_token_;
+};
+
+http::verb verb_of(const std::string& m) { return http::string_to_verb(m); }
+
+std::string concrete(std::string pattern) {
+  auto at = pattern.find("{id}");
+  if (at != std::string::npos) pattern.replace(at, 4, "1");
+  return pattern;
+}
+
+TEST_F(ApiTest, EveryRouteButLoginNeedsAValidToken) {
+  for (const auto& r : api_routes()) {
+    if (std::string(r.role).empty()) continue;
+    auto missing = call(verb_of(r.method), concrete(r.pattern), "");
+    EXPECT_EQ(missing.status, 401) << r.method << " " << r.pattern;
+    auto wrong = call(verb_of(r.method), concrete(r.pattern), "not-a-token");
+    EXPECT_EQ(wrong.status, 401) << r.method << " " << r.pattern;
+    EXPECT_NE(wrong.body.find("\"unauthorized\""), std::string::npos);
+  }
+}
+
+TEST_F(ApiTest, EveryRouteIsDocumented) {
+  std::ifstream f(std::string(TOUCHPOINT_SOURCE_DIR) + "/docs/api.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  for (const auto& r : api_routes())
+    EXPECT_NE(ss.str().find(std::string(r.method) + " " + r.pattern + "`"), std::string::npos)
+        << r.method << " " << r.pattern << " is not in docs/api.md";
+}
+
+TEST_F(ApiTest, AnExpiredTokenIs401) {
+  std::string token = random_secret(32);
+  {
+    auto store = storage::TicketStore::open({.data_dir = dir_->str()}).value();
+    ASSERT_TRUE(store.create_token({token_hash(token), agent_id_, "api", "agent", "old", 1000}));
+  }
+  EXPECT_EQ(call(http::verb::get, "/api/v1/auth/me", token).status, 401);
+}
+
+TEST_F(ApiTest, LoginGivesATokenAndAnHttpOnlyCookieAndLogoutRevokesIt) {
+  HttpClient c(server_->http_port());
+  auto r = c.request(http::verb::post, "/api/v1/auth/login",
+                     R"({"email":"Agent@Example.com","password":"agent-password"})",
+                     {{"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  std::string token = d["token"].GetString();
+  EXPECT_GE(token.size(), 40u);
+  EXPECT_EQ(std::string(d["agent"]["role"].GetString()), "agent");
+  EXPECT_NE(r.headers["Set-Cookie"].find("HttpOnly; SameSite=Strict"), std::string::npos);
+  auto me = call(http::verb::get, "/api/v1/auth/me", token);
+  EXPECT_EQ(me.status, 200);
+  // The cookie alone authenticates the console.
+  auto by_cookie = c.request(http::verb::get, "/api/v1/auth/me", "",
+                             {{"Cookie", "theme=dark; tp_session=" + token}});
+  EXPECT_EQ(by_cookie.status, 200);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/auth/logout", token).status, 200);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/auth/me", token).status, 401);
+}
+
+TEST_F(ApiTest, WrongPasswordsAreRateLimitedPerAccount) {
+  for (int i = 0; i < 5; ++i) {
+    auto r = call(http::verb::post, "/api/v1/auth/login", "",
+                  R"({"email":"other@example.com","password":"guess)" + std::to_string(i) + "\"}");
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  auto limited = call(http::verb::post, "/api/v1/auth/login", "",
+                      R"({"email":"other@example.com","password":"other-password"})");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_FALSE(limited.headers["Retry-After"].empty());
+  // Other accounts are not locked out by it.
+  EXPECT_EQ(call(http::verb::post, "/api/v1/auth/login", "",
+                 R"({"email":"sup@example.com","password":"sup-password"})")
+                .status,
+            200);
+}
+
+TEST_F(ApiTest, UnknownEmailAndMalformedLoginAreRejected) {
+  EXPECT_EQ(call(http::verb::post, "/api/v1/auth/login", "",
+                 R"({"email":"nobody@example.com","password":"x"})").status, 401);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/auth/login", "", R"({"email":"x"})").status, 400);
+}
+
+TEST_F(ApiTest, TicketShowsMessagesAndEvents) {
+  int64_t id = new_ticket("Hello there");
+  auto r = call(http::verb::get, "/api/v1/tickets/" + std::to_string(id), agent_token_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  EXPECT_EQ(d["id"].GetInt64(), id);
+  EXPECT_EQ(std::string(d["status"].GetString()), "new");
+  EXPECT_EQ(std::string(d["channel"].GetString()), "api");
+  EXPECT_EQ(std::string(d["messages"][0]["body"].GetString()), "Hello there");
+  EXPECT_EQ(std::string(d["events"][0]["type"].GetString()), "ticket.created");
+  EXPECT_TRUE(d["first_response_at"].IsNull());
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets/999999", agent_token_).status, 404);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets/abc", agent_token_).status, 404);
+}
+
+TEST_F(ApiTest, PublicReplyQueuesDeliverySetsFirstResponseAndOpensANoteDoesNot) {
+  int64_t id = new_ticket();
+  std::string path = "/api/v1/tickets/" + std::to_string(id);
+  auto note = call(http::verb::post, path + "/messages", agent_token_,
+                   R"({"body":"customer sounds upset","internal":true})");
+  ASSERT_EQ(note.status, 201) << note.body;
+  EXPECT_TRUE(parse(note.body)["delivery_status"].IsNull());
+  auto t = parse(call(http::verb::get, path, agent_token_).body);
+  EXPECT_TRUE(t["first_response_at"].IsNull());
+  EXPECT_EQ(std::string(t["status"].GetString()), "new");
+
+  auto reply = call(http::verb::post, path + "/messages", agent_token_,
+                    R"({"body":"We are on it."})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(std::string(parse(reply.body)["delivery_status"].GetString()), "queued");
+  t = parse(call(http::verb::get, path, agent_token_).body);
+  EXPECT_FALSE(t["first_response_at"].IsNull());
+  EXPECT_EQ(std::string(t["status"].GetString()), "open");
+  const auto& last = t["messages"][t["messages"].Size() - 1];
+  EXPECT_EQ(std::string(last["direction"].GetString()), "out");
+  EXPECT_EQ(std::string(last["delivery_status"].GetString()), "queued");
+
+  EXPECT_EQ(call(http::verb::post, path + "/messages", agent_token_, R"({"body":""})").status, 400);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/tickets/999999/messages", agent_token_,
+                 R"({"body":"x"})").status, 404);
+}
+
+TEST_F(ApiTest, PatchChangesFieldsAndRejectsBadValuesWithoutChangingAnything) {
+  int64_t id = new_ticket();
+  std::string path = "/api/v1/tickets/" + std::to_string(id);
+  auto r = call(http::verb::patch, path, agent_token_,
+                R"({"priority":"high","tags":["vip","refund"],"status":"pending"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  EXPECT_EQ(std::string(d["priority"].GetString()), "high");
+  EXPECT_EQ(std::string(d["status"].GetString()), "pending");
+  EXPECT_EQ(d["tags"].Size(), 2u);
+
+  auto bad = call(http::verb::patch, path, agent_token_, R"({"priority":"low","status":"done"})");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  auto typo = call(http::verb::patch, path, agent_token_, R"({"prority":"low"})");
+  EXPECT_EQ(typo.status, 400);
+  d = parse(call(http::verb::get, path, agent_token_).body);
+  EXPECT_EQ(std::string(d["priority"].GetString()), "high");  // the 422 changed nothing
+  EXPECT_EQ(std::string(d["status"].GetString()), "pending");
+}
+
+TEST_F(ApiTest, AgentsTakeAndReleaseTheirOwnOnlySupervisorsReassign) {
+  int64_t id = new_ticket();
+  std::string path = "/api/v1/tickets/" + std::to_string(id);
+  auto other = std::to_string(other_id_), me = std::to_string(agent_id_);
+  EXPECT_EQ(call(http::verb::patch, path, agent_token_, R"({"assignee":)" + other + "}").status, 403);
+  EXPECT_EQ(call(http::verb::patch, path, agent_token_, R"({"assignee":)" + me + "}").status, 200);
+  EXPECT_EQ(call(http::verb::patch, path, sup_token_, R"({"assignee":)" + other + "}").status, 200);
+  EXPECT_EQ(call(http::verb::patch, path, agent_token_, R"({"assignee":null})").status, 403);
+  EXPECT_EQ(call(http::verb::patch, path, sup_token_, R"({"assignee":424242})").status, 422);
+  auto d = parse(call(http::verb::get, path, agent_token_).body);
+  EXPECT_EQ(d["assignee"].GetInt64(), other_id_);
+}
+
+TEST_F(ApiTest, ListFiltersAndPagesWithACursor) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(new_ticket());
+  auto me = std::to_string(agent_id_);
+  for (auto id : ids)
+    ASSERT_EQ(call(http::verb::patch, "/api/v1/tickets/" + std::to_string(id), agent_token_,
+                   R"({"assignee":)" + me + R"(,"priority":"urgent"})").status, 200);
+  auto page1 = call(http::verb::get, "/api/v1/tickets?assignee=me&priority=urgent&limit=2",
+                    agent_token_);
+  ASSERT_EQ(page1.status, 200) << page1.body;
+  auto d1 = parse(page1.body);
+  ASSERT_EQ(d1["tickets"].Size(), 2u);
+  EXPECT_EQ(d1["tickets"][0]["id"].GetInt64(), ids[2]);  // most recently active first
+  ASSERT_TRUE(d1["next_cursor"].IsString());
+  auto page2 = call(http::verb::get,
+                    std::string("/api/v1/tickets?assignee=me&priority=urgent&limit=2&cursor=") +
+                        d1["next_cursor"].GetString(),
+                    agent_token_);
+  auto d2 = parse(page2.body);
+  ASSERT_GE(d2["tickets"].Size(), 1u);
+  EXPECT_EQ(d2["tickets"][0]["id"].GetInt64(), ids[0]);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?status=bogus", agent_token_).status, 400);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?limit=1000", agent_token_).status, 400);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?colour=red", agent_token_).status, 400);
+}
+
+TEST_F(ApiTest, CustomerShowsIdentities) {
+  int64_t id = new_ticket();
+  auto t = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(id), agent_token_).body);
+  auto r = call(http::verb::get, "/api/v1/customers/" + std::to_string(t["customer_id"].GetInt64()),
+                agent_token_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto c = parse(r.body);
+  EXPECT_EQ(std::string(c["identities"][0]["type"].GetString()), "api");
+  EXPECT_EQ(call(http::verb::get, "/api/v1/customers/999999", agent_token_).status, 404);
+}
+
+TEST_F(ApiTest, WrongMethodIs405) {
+  EXPECT_EQ(call(http::verb::delete_, "/api/v1/tickets/1", agent_token_).status, 405);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/nothing", agent_token_).status, 404);
+}
+
+}  // namespace
+}  // namespace touchpoint::server
