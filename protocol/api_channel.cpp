@@ -137,6 +137,41 @@ Result<InboundContact> parse_api_message(std::string_view channel_name, std::str
   return c;
 }
 
+std::string encode_outbound(const OutboundItem& o) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&](std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  w.StartObject();
+  w.Key("message_id");
+  w.Int64(o.message_id);
+  w.Key("ticket_id");
+  w.Int64(o.ticket_id);
+  w.Key("thread");
+  if (o.thread.empty())
+    w.Null();
+  else
+    str(o.thread);
+  w.Key("to");
+  w.StartObject();
+  std::string own_prefix = o.channel_name + ":";
+  for (const auto& id : o.to) {
+    if (id.type == "api" && id.address.rfind(own_prefix, 0) == 0) {
+      w.Key("id");
+      str(std::string_view(id.address).substr(own_prefix.size()));
+    } else if (id.type == "email" || id.type == "phone") {
+      w.Key(id.type.c_str());
+      str(id.address);
+    }
+  }
+  w.EndObject();
+  w.Key("text");
+  str(o.body);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
 std::string encode_ack(const Recorded& r) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);

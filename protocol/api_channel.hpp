@@ -32,4 +32,11 @@ Result<InboundContact> parse_api_message(std::string_view channel_name, std::str
 // {"ticket_id":..,"message_id":..,"customer_id":..,"duplicate":..}
 std::string encode_ack(const Recorded& r);
 
+// An agent's reply, POSTed to the channel's callback_url and signed with
+// X-Touchpoint-Signature: sha256=HEX(HMAC-SHA256(token, body)). message_id is stable across
+// retries: receivers deduplicate on it.
+//   {"message_id":123,"ticket_id":17,"thread":"conv-9"|null,
+//    "to":{"id":"cust-42","email":"ada@example.com","phone":"+39..."},"text":"..."}
+std::string encode_outbound(const OutboundItem& item);
+
 }  // namespace touchpoint::protocol

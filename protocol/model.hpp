@@ -84,3 +84,27 @@ struct MessageCreated {
 };
 
 }  // namespace touchpoint
+
+namespace touchpoint {
+
+// One outbox row due to be sent, with what a channel adapter needs to address it.
+struct OutboundItem {
+  int64_t outbox_id = 0, message_id = 0, ticket_id = 0, customer_id = 0;
+  std::string channel_type, channel_name;
+  std::string thread;           // the thread as the channel named it; empty when none
+  std::vector<Identity> to;     // the customer's identities
+  std::string body;
+  int64_t attempts = 0;         // tries so far
+};
+
+enum class DeliveryKind { sent, retry, failed };
+
+// What one attempt came to. provider_id: the id the provider gave the sent message, for
+// receipts. error: the provider's own words, shown to the agent.
+struct DeliveryOutcome {
+  DeliveryKind kind = DeliveryKind::retry;
+  std::string provider_id;
+  std::string error;
+};
+
+}  // namespace touchpoint

@@ -167,6 +167,7 @@ void post_message(const CallPtr& c) {
         return s.add_agent_message(id, msg, agent);
       },
       [c](MessageCreated created) {
+        if (created.queued_for_delivery) c->app.nudge_outbox();
         c->respond(json(201, protocol::encode_message_created(created)));
       });
 }

@@ -24,6 +24,7 @@ struct App {
   storage::ReaderPool& readers;
   LoginLimiter login_limiter;
   storage::Clock now = storage::system_clock_now;
+  std::function<void()> nudge_outbox = [] {};  // a reply was queued: send it now
   Metrics metrics;
   std::atomic<bool> draining{false};  // SIGTERM seen: answer 503 to new work, close keep-alive
   std::atomic<int> in_flight{0};      // requests read and not yet answered

@@ -56,10 +56,17 @@ Result<Config> load_config(const std::string& path) {
   if (auto* server = root["server"].as_table()) {
     for (auto&& [key, node] : *server) {
       std::string k(key.str());
-      if (k == "io_threads") {
+      if (k == "io_threads" || k == "outbox_retry_base_seconds" || k == "outbox_poll_ms") {
         auto v = node.value<int64_t>();
-        if (!v || *v < 1 || *v > 64) return bad(path + ": server.io_threads must be 1..64");
-        c.io_threads = static_cast<int>(*v);
+        if (!v || *v < 0 || *v > 86400000) return bad(path + ": server." + k + " must be a number");
+        if (k == "io_threads") {
+          if (*v < 1 || *v > 64) return bad(path + ": server.io_threads must be 1..64");
+          c.io_threads = static_cast<int>(*v);
+        } else if (k == "outbox_poll_ms") {
+          c.outbox_poll_ms = std::max<int64_t>(*v, 10);
+        } else {
+          c.outbox_retry_base_seconds = *v;
+        }
         continue;
       }
       auto v = node.value<std::string>();

@@ -8,6 +8,8 @@
 //   smtp = "127.0.0.1:2525"
 //   lmtp = "127.0.0.1:2424"    # off unless given
 //   io_threads = 1
+//   outbox_retry_base_seconds = 5
+//   outbox_poll_ms = 1000
 //
 //   [[channel]]               # one table per channel account; see docs/config.md
 //   type = "api"
@@ -37,6 +39,8 @@ struct Config {
   std::string smtp = "127.0.0.1:2525";
   std::optional<std::string> lmtp;
   int io_threads = 1;
+  int64_t outbox_retry_base_seconds = 5;  // first retry after this, doubling up to an hour
+  int64_t outbox_poll_ms = 1000;          // how often due retries are looked for
   std::vector<ChannelConfig> channels;
 
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;

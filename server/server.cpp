@@ -7,6 +7,7 @@
 #include "server/app.hpp"
 #include "server/http_session.hpp"
 #include "server/listener.hpp"
+#include "server/outbox_dispatcher.hpp"
 #include "server/net.hpp"
 
 namespace touchpoint::server {
@@ -30,6 +31,7 @@ struct Server::Impl {
   net::io_context ioc;
   net::signal_set signals;
   std::shared_ptr<Listener> http;
+  std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::unique_ptr<net::steady_timer> drain_timer;
@@ -41,6 +43,7 @@ struct Server::Impl {
       spdlog::info("stopping: no new connections, finishing in-flight requests");
       app.draining = true;
       signals.cancel();
+      outbox->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
       http->stop([this] { poll_drained(); });
@@ -98,6 +101,13 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
       s.begin_stop();
     });
   }
+  s.outbox = std::make_unique<OutboxDispatcher>(
+      s.ioc, s.app,
+      OutboxDispatcher::Options{
+          .poll = std::chrono::milliseconds(s.app.config.outbox_poll_ms),
+          .backoff_base_seconds = s.app.config.outbox_retry_base_seconds});
+  s.app.nudge_outbox = [&s] { s.outbox->nudge(); };
+  s.outbox->start();
   s.http->run();
   auto ep = s.http->local_endpoint();
   spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());

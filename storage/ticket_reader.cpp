@@ -70,6 +70,12 @@ struct TicketReader::Impl {
   Stmt customer{h(), "SELECT id, name, created_at FROM customers WHERE id = ?1"};
   Stmt identities{h(), "SELECT type, address FROM identities WHERE customer_id = ?1 ORDER BY id"};
   Stmt counts{h(), "SELECT status, n FROM status_counts"};
+  Stmt due{h(),
+           "SELECT o.id, o.message_id, m.ticket_id, t.customer_id, o.channel_type, "
+           "o.channel_name, t.thread_key, m.body, o.attempts FROM outbox o "
+           "JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id "
+           "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
+           "ORDER BY o.next_attempt_at LIMIT ?2"};
   Stmt agent{h(), "SELECT id, email, name, role, password_hash, active FROM agents "
                   "WHERE email = ?1"};
 
@@ -247,6 +253,36 @@ Result<CustomerView> TicketReader::customer(int64_t id) {
     q->bind(1, id);
     while (q->step()) c.identities.push_back({q->text(0), q->text(1)});
     return c;
+  });
+}
+
+Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::size_t limit) {
+  return guarded([&]() -> Result<std::vector<OutboundItem>> {
+    std::vector<OutboundItem> out;
+    {
+      StmtUse q(impl_->due);
+      q->bind(1, now).bind(2, static_cast<int64_t>(limit));
+      while (q->step()) {
+        OutboundItem o;
+        o.outbox_id = q->int64(0);
+        o.message_id = q->int64(1);
+        o.ticket_id = q->int64(2);
+        o.customer_id = q->int64(3);
+        o.channel_type = q->text(4);
+        o.channel_name = q->text(5);
+        std::string thread = q->text(6);
+        if (thread.rfind("thread:", 0) == 0) o.thread = thread.substr(7);
+        o.body = q->text(7);
+        o.attempts = q->int64(8);
+        out.push_back(std::move(o));
+      }
+    }
+    for (auto& o : out) {
+      StmtUse q(impl_->identities);
+      q->bind(1, o.customer_id);
+      while (q->step()) o.to.push_back({q->text(0), q->text(1)});
+    }
+    return out;
   });
 }
 

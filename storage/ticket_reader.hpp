@@ -51,6 +51,8 @@ class TicketReader {
   Result<TicketView> ticket(int64_t id);
   Result<CustomerView> customer(int64_t id);
   Result<std::map<std::string, int64_t>> status_counts();
+  // Pending outbox rows whose next attempt is due at now, oldest due first.
+  Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
   Result<std::optional<AgentRow>> agent_by_email(const std::string& email);
   // The principal behind a token hash, if the token exists, is not revoked or expired at now,
   // and its agent is active.

@@ -497,6 +497,43 @@ Result<int64_t> TicketStore::add_agent(const NewAgent& a) {
   });
 }
 
+Status TicketStore::record_delivery(int64_t outbox_id, const DeliveryOutcome& o,
+                                    int64_t next_attempt_at) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    Stmt row(d.h(), "SELECT message_id, state FROM outbox WHERE id = ?1");
+    row.bind(1, outbox_id);
+    if (!row.step()) return Error{Errc::not_found, "no outbox row " + std::to_string(outbox_id)};
+    int64_t message_id = row.int64(0);
+    bool final = row.text(1) != "pending";
+    row.reset();
+    if (final) return ok();
+    const char* state = o.kind == DeliveryKind::sent     ? "sent"
+                        : o.kind == DeliveryKind::failed ? "failed"
+                                                         : "pending";
+    Stmt u(d.h(), "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3, "
+                  "last_error = ?4 WHERE id = ?1");
+    u.bind(1, outbox_id).bind(2, state).bind(3, next_attempt_at);
+    u.bind(4, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error)).run();
+    if (o.kind != DeliveryKind::retry) {
+      Stmt m(d.h(), "UPDATE messages SET delivery_status = ?2, delivery_error = ?3, "
+                    "external_id = coalesce(?4, external_id) WHERE id = ?1");
+      m.bind(1, message_id).bind(2, state);
+      m.bind(3, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error));
+      m.bind(4, o.provider_id.empty() ? std::nullopt : std::optional<std::string>(o.provider_id));
+      m.run();
+      d.event({.type = o.kind == DeliveryKind::sent ? "message.sent" : "message.failed",
+               .actor_type = "system", .message_id = message_id,
+               .new_value = o.error.empty() ? std::nullopt : std::optional<std::string>(o.error)},
+              now);
+    }
+    tx.commit();
+    return ok();
+  });
+}
+
 Result<int64_t> TicketStore::create_token(const NewToken& t) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(t.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};

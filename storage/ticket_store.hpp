@@ -76,6 +76,12 @@ class TicketStore {
   Result<MessageCreated> add_agent_message(int64_t ticket_id, const AgentMessage& message,
                                            int64_t agent_id);
 
+  // Records one delivery attempt of an outbox row. sent and failed are final (the message's
+  // delivery_status follows); retry counts the attempt and makes the row due again at
+  // next_attempt_at. A row already final is left as it is (idempotent).
+  Status record_delivery(int64_t outbox_id, const DeliveryOutcome& outcome,
+                         int64_t next_attempt_at);
+
   // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
   // is taken.
   Result<int64_t> add_agent(const NewAgent& agent);

@@ -1,0 +1,28 @@
+#pragma once
+// ChannelAdapter: how one kind of channel sends a reply. The outbox dispatcher owns one per
+// configured channel account and knows nothing about providers. (Parsing a provider's
+// delivery receipts joins this interface with the first channel that has receipts.)
+#include <functional>
+#include <memory>
+
+#include "protocol/model.hpp"
+#include "server/config.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace touchpoint::server {
+
+class ChannelAdapter {
+ public:
+  virtual ~ChannelAdapter() = default;
+  // Sends one outbox item. done is called exactly once, on any thread.
+  virtual void send(const OutboundItem& item, std::function<void(DeliveryOutcome)> done) = 0;
+};
+
+// The adapter for a channel account, or nullptr when its type cannot send yet.
+std::unique_ptr<ChannelAdapter> make_channel_adapter(boost::asio::io_context& ioc,
+                                                     const ChannelConfig& channel);
+
+}  // namespace touchpoint::server
