@@ -5,6 +5,7 @@
 
 #include "protocol/agent_api.hpp"
 #include "protocol/json_error.hpp"
+#include "protocol/live_events.hpp"
 #include "protocol/query_string.hpp"
 #include "server/http_routes.hpp"
 #include "server/passwords.hpp"
@@ -81,6 +82,10 @@ void logout(const CallPtr& c) {
 
 void me(const CallPtr& c) { c->respond(json(200, protocol::encode_agent(c->who))); }
 
+void live_without_upgrade(const CallPtr& c) {
+  c->respond(error_response({Errc::bad_request, "connect with a WebSocket (Upgrade: websocket)"}));
+}
+
 Result<storage::TicketFilter> ticket_filter(const CallPtr& c) {
   auto q = protocol::parse_query_string(c->req.target);
   if (!q) return Error{Errc::bad_request, "malformed query string"};
@@ -155,7 +160,10 @@ void patch_ticket(const CallPtr& c) {
       [id, p = patch.value(), actor = c->who.agent_id, may_reassign](storage::TicketStore& s) {
         return s.update_ticket(id, p, actor, may_reassign);
       },
-      [c, id](Unit) { answer_ticket(c, id, 200); });
+      [c, id](Unit) {
+        c->app.hub.publish("ticket.updated", protocol::live_ticket(id));
+        answer_ticket(c, id, 200);
+      });
 }
 
 void post_message(const CallPtr& c) {
@@ -166,8 +174,12 @@ void post_message(const CallPtr& c) {
       [id = c->ids[0], msg = m.value(), agent = c->who.agent_id](storage::TicketStore& s) {
         return s.add_agent_message(id, msg, agent);
       },
-      [c](MessageCreated created) {
+      [c, internal = m->internal](MessageCreated created) {
         if (created.queued_for_delivery) c->app.nudge_outbox();
+        c->app.hub.publish("message.created",
+                           protocol::live_message(created.ticket_id, created.message_id, "out",
+                                                  "agent", internal));
+        c->app.hub.publish("ticket.updated", protocol::live_ticket(created.ticket_id));
         c->respond(json(201, protocol::encode_message_created(created)));
       });
 }
@@ -193,6 +205,7 @@ const std::vector<Route>& routes() {
       {{"PATCH", "/api/v1/tickets/{id}", "agent"}, patch_ticket},
       {{"POST", "/api/v1/tickets/{id}/messages", "agent"}, post_message},
       {{"GET", "/api/v1/customers/{id}", "agent"}, get_customer},
+      {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
   };
   return r;
 }

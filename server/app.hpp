@@ -10,6 +10,7 @@
 #include "server/auth.hpp"
 #include "server/config.hpp"
 #include "server/http_types.hpp"
+#include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "storage/reader_pool.hpp"
 #include "storage/store_writer.hpp"
@@ -23,6 +24,7 @@ struct App {
   storage::StoreWriter& writer;
   storage::ReaderPool& readers;
   LoginLimiter login_limiter;
+  Hub hub;
   storage::Clock now = storage::system_clock_now;
   std::function<void()> nudge_outbox = [] {};  // a reply was queued: send it now
   Metrics metrics;

@@ -2,6 +2,7 @@
 
 #include "protocol/api_channel.hpp"
 #include "protocol/json_error.hpp"
+#include "protocol/live_events.hpp"
 #include "server/api_routes.hpp"
 #include "server/passwords.hpp"
 
@@ -52,18 +53,24 @@ void api_webhook(App& app, const HttpRequest& req, std::string_view name, const 
   auto contact = protocol::parse_api_message(name, req.body);
   if (!contact) return respond(error_response(contact.error()));
 
-  Metrics& metrics = app.metrics;
   bool queued = app.writer.submit<Recorded>(
       [c = std::move(contact).value()](storage::TicketStore& s) { return s.record_inbound(c); },
-      [respond, &metrics](Result<Recorded> r) {
+      [respond, &app](Result<Recorded> r) {
         if (!r) return respond(r.error().code == Errc::unavailable
                                    ? unavailable(r.error().message)
                                    : error_response(r.error()));
-        metrics.ingested("api", r.value().duplicate);
-        respond(json(200, protocol::encode_ack(r.value())));
+        const Recorded& rec = r.value();
+        app.metrics.ingested("api", rec.duplicate);
+        if (!rec.duplicate) {  // a retry pushes nothing
+          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
+                          protocol::live_ticket(rec.ticket_id));
+          app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
+                                                                    "in", "customer", false));
+        }
+        respond(json(200, protocol::encode_ack(rec)));
       });
   if (!queued) {
-    metrics.overloaded();
+    app.metrics.overloaded();
     respond(unavailable("too many writes queued; retry shortly"));
   }
 }

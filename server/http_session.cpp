@@ -2,8 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/websocket.hpp>
+
 #include "protocol/json_error.hpp"
+#include "protocol/query_string.hpp"
+#include "server/auth.hpp"
 #include "server/http_routes.hpp"
+#include "server/ws_session.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -51,6 +56,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     return fail_request(http::status::service_unavailable, "unavailable",
                         "the server is shutting down; retry shortly");
   }
+  if (beast::websocket::is_upgrade(req)) return do_upgrade();
   started_ = std::chrono::steady_clock::now();
   ++app_.in_flight;
   beast::error_code ep_ec;
@@ -118,6 +124,53 @@ void HttpSession::on_write(bool keep_alive, bool counted, beast::error_code ec, 
   if (ec) return do_close();
   if (!keep_alive) return do_close();
   do_read();
+}
+
+// GET /api/v1/live with Upgrade: websocket. Authenticated like every /api/v1 call (bearer
+// header, ?token= for browsers that cannot set headers on a WebSocket, or the session cookie);
+// ?after=SEQ&epoch=E asks for what was missed since.
+void HttpSession::do_upgrade() {
+  auto& req = parser_->get();
+  std::string_view target = req.target();
+  if (target.substr(0, target.find('?')) != "/api/v1/live")
+    return fail_request(http::status::not_found, "not_found", "no WebSocket at this path");
+  auto query = protocol::parse_query_string(target);
+  if (!query) return fail_request(http::status::bad_request, "bad_request", "malformed query");
+  HttpRequest probe;
+  probe.authorization = std::string(req[http::field::authorization]);
+  probe.cookie = std::string(req[http::field::cookie]);
+  if (auto t = query->find("token"); t != query->end() && probe.authorization.empty())
+    probe.authorization = "Bearer " + t->second;
+  auto token = bearer_token(probe);
+  if (!token) return fail_request(http::status::unauthorized, "unauthorized", "sign in first");
+  std::optional<int64_t> after;
+  if (auto a = query->find("after"); a != query->end()) {
+    try {
+      after = std::stoll(a->second);
+    } catch (...) {
+      return fail_request(http::status::bad_request, "bad_request", "after must be a number");
+    }
+  }
+  std::string epoch = query->count("epoch") ? query->at("epoch") : "";
+  auto self = shared_from_this();
+  bool queued = app_.readers.submit<std::optional<Principal>>(
+      [hash = token_hash(*token), now = app_.now()](storage::TicketReader& r) {
+        return r.authenticate(hash, now);
+      },
+      [self, after, epoch](Result<std::optional<Principal>> who) {
+        net::post(self->stream_.get_executor(), [self, who = std::move(who), after, epoch] {
+          if (!who)
+            return self->fail_request(http::status::service_unavailable, "unavailable",
+                                      "cannot check the token now; retry");
+          if (!who.value())
+            return self->fail_request(http::status::unauthorized, "unauthorized",
+                                      "the token is invalid, expired or revoked");
+          std::make_shared<WsSession>(self->stream_.release_socket(), self->app_)
+              ->run(self->parser_->release(), *who.value(), after, epoch);
+        });
+      });
+  if (!queued)
+    fail_request(http::status::service_unavailable, "unavailable", "busy; retry shortly");
 }
 
 void HttpSession::do_close() {

@@ -26,6 +26,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(bool keep_alive, bool counted, beast::error_code ec, std::size_t bytes);
   void fail_request(http::status status, std::string_view code, std::string_view message);
   void do_close();
+  void do_upgrade();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/delivery.hpp"
+#include "protocol/live_events.hpp"
 
 namespace touchpoint::server {
 
@@ -87,7 +88,17 @@ void OutboxDispatcher::on_sent(const OutboundItem& item, DeliveryOutcome outcome
       [id = item.outbox_id, outcome, next](storage::TicketStore& s) {
         return s.record_delivery(id, outcome, next);
       },
-      [this, ex, id = item.outbox_id, retry = outcome.kind == DeliveryKind::retry](Status r) {
+      [this, ex, item, outcome](Status r) {
+        bool retry = outcome.kind == DeliveryKind::retry;
+        int64_t id = item.outbox_id;
+        if (r && !retry)
+          app_.hub.publish("message.delivery_updated",
+                           protocol::live_delivery(item.ticket_id, item.message_id,
+                                                   outcome.kind == DeliveryKind::sent ? "sent"
+                                                                                      : "failed",
+                                                   outcome.error.empty()
+                                                       ? std::nullopt
+                                                       : std::optional<std::string>(outcome.error)));
         net::post(ex, [this, id, retry, ok = r.has_value()] {
           in_flight_.erase(id);
           // A committed retry may already be due (zero backoff): look again.

@@ -1,0 +1,51 @@
+#pragma once
+// Hub: fans live events out to every connected console. Numbers each event (seq) and keeps
+// the last kReplay of them, so a console that reconnects with ?after=SEQ gets what it missed;
+// if that is too old, or the server restarted (a new epoch), it gets "resync" and reloads.
+//
+// Thread-safe. Holds weak references (a closed console just disappears) and calls sessions
+// outside its lock (CP.22).
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace touchpoint::server {
+
+class LiveSink {
+ public:
+  virtual ~LiveSink() = default;
+  virtual void send(std::shared_ptr<const std::string> event) = 0;  // any thread
+};
+
+class Hub {
+ public:
+  static constexpr std::size_t kReplay = 10000;
+  Hub();
+  // type: "ticket.created", ...; data: a JSON object.
+  void publish(const std::string& type, const std::string& data);
+
+  struct Joined {
+    std::vector<std::shared_ptr<const std::string>> replay;  // events after `after`, in order
+    bool resync = false;  // what was asked for is gone: reload, then follow live
+    int64_t seq = 0;      // the last event number at join
+  };
+  // Adds sink and, atomically with that, collects what it missed: no event is lost or doubled
+  // between the replay and the live stream.
+  Joined join(const std::weak_ptr<LiveSink>& sink, std::optional<int64_t> after,
+              const std::string& epoch);
+  const std::string& epoch() const { return epoch_; }
+  std::size_t size();
+
+ private:
+  const std::string epoch_;  // differs on every start
+  std::mutex mu_;
+  int64_t seq_ = 0;                                             // guarded by mu_
+  std::deque<std::pair<int64_t, std::shared_ptr<const std::string>>> recent_;  // guarded by mu_
+  std::vector<std::weak_ptr<LiveSink>> sinks_;                   // guarded by mu_
+};
+
+}  // namespace touchpoint::server
