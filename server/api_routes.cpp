@@ -7,11 +7,18 @@
 #include "protocol/json_error.hpp"
 #include "protocol/live_events.hpp"
 #include "protocol/query_string.hpp"
+#include "protocol/search_query.hpp"
 #include "server/http_routes.hpp"
 #include "server/passwords.hpp"
 
 namespace touchpoint::server {
 namespace {
+
+struct ListQuery {
+  storage::TicketFilter filter;
+  std::optional<std::string> fts;              // q, as a safe FTS5 query
+  std::optional<int64_t> search_before;        // search cursor: "s<message id>"
+};
 
 // One authenticated call, shared by the hops of its handler.
 struct Call {
@@ -86,10 +93,12 @@ void live_without_upgrade(const CallPtr& c) {
   c->respond(error_response({Errc::bad_request, "connect with a WebSocket (Upgrade: websocket)"}));
 }
 
-Result<storage::TicketFilter> ticket_filter(const CallPtr& c) {
+Result<ListQuery> ticket_query(const CallPtr& c) {
   auto q = protocol::parse_query_string(c->req.target);
   if (!q) return Error{Errc::bad_request, "malformed query string"};
-  storage::TicketFilter f;
+  ListQuery lq;
+  storage::TicketFilter& f = lq.filter;
+  std::optional<std::string> cursor;
   for (const auto& [k, v] : *q) {
     if (k == "status") {
       std::string_view rest = v;
@@ -120,27 +129,52 @@ Result<storage::TicketFilter> ticket_filter(const CallPtr& c) {
       if (!n || *n > 100) return Error{Errc::bad_request, "limit must be 1 to 100"};
       f.limit = static_cast<std::size_t>(*n);
     } else if (k == "cursor") {
-      auto a = to_id(v);
-      if (!a) return Error{Errc::bad_request, "cursor is not one this server gave"};
-      f.after = storage::QueueCursor{*a};
+      cursor = v;
     } else if (k == "sort") {
       if (v != "-updated_at")
         return Error{Errc::bad_request, "sort supports -updated_at (most recently active first)"};
     } else if (k == "q") {
-      return Error{Errc::bad_request, "full-text search (q) is not available yet"};
+      if (v.size() > 500) return Error{Errc::bad_request, "q is too long"};
+      lq.fts = protocol::fts_query(v);
+      if (!lq.fts) return Error{Errc::bad_request, "q has no words to search for"};
     } else {
       return Error{Errc::bad_request, "unknown filter " + k};
     }
   }
-  return f;
+  if (cursor) {
+    // List cursors are activity values; search cursors are "s" + a message id.
+    bool search_cursor = !cursor->empty() && (*cursor)[0] == 's';
+    auto n = to_id(search_cursor ? cursor->substr(1) : *cursor);
+    if (!n || search_cursor != lq.fts.has_value())
+      return Error{Errc::bad_request, "cursor is not one this server gave for this query"};
+    if (search_cursor)
+      lq.search_before = n;
+    else
+      f.after = storage::QueueCursor{*n};
+  }
+  return lq;
 }
 
 void list_tickets(const CallPtr& c) {
-  auto f = ticket_filter(c);
-  if (!f) return c->respond(error_response(f.error()));
+  auto lq = ticket_query(c);
+  if (!lq) return c->respond(error_response(lq.error()));
+  if (lq->fts) {
+    using Page = storage::TicketReader::SearchPage;
+    return read<Page>(
+        c,
+        [q = lq.value()](storage::TicketReader& r) {
+          return r.search(q.filter, *q.fts, q.search_before);
+        },
+        [c](Page page) {
+          std::optional<std::string> next;
+          if (page.next_before) next = "s" + std::to_string(*page.next_before);
+          c->respond(json(200, protocol::encode_ticket_list(page.tickets, next)));
+        });
+  }
+  const storage::TicketFilter& f = lq->filter;
   read<std::vector<TicketRow>>(
-      c, [f = f.value()](storage::TicketReader& r) { return r.list(f); },
-      [c, limit = f->limit](std::vector<TicketRow> rows) {
+      c, [f](storage::TicketReader& r) { return r.list(f); },
+      [c, limit = f.limit](std::vector<TicketRow> rows) {
         std::optional<std::string> next;
         if (rows.size() == limit && !rows.empty())
           next = std::to_string(rows.back().activity);

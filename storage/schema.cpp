@@ -172,6 +172,18 @@ CREATE TABLE outbox(
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
 )sql",
+
+    // v3: full-text search over message bodies and ticket subjects. External-content FTS5
+    // indexes (the text lives once, in messages and tickets), written by the same transaction
+    // as the row they index. unicode61 folds case and diacritics: "perche" finds "perché".
+    R"sql(
+CREATE VIRTUAL TABLE message_search USING fts5(body, content='messages', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE subject_search USING fts5(subject, content='tickets', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2');
+INSERT INTO message_search(message_search) VALUES ('rebuild');
+INSERT INTO subject_search(subject_search) VALUES ('rebuild');
+)sql",
 };
 
 int user_version(sqlite3* db) {

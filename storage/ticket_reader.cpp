@@ -1,7 +1,9 @@
 #include "storage/ticket_reader.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <map>
+#include <set>
 
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
@@ -68,6 +70,13 @@ struct TicketReader::Impl {
               "SELECT id, ticket_id, customer_id, type, actor_type, actor_id, message_id, "
               "old_value, new_value, created_at FROM events WHERE ticket_id = ?1 ORDER BY id"};
   Stmt customer{h(), "SELECT id, name, created_at FROM customers WHERE id = ?1"};
+  Stmt message_matches{h(),
+                       "SELECT s.rowid, m.ticket_id FROM message_search s "
+                       "JOIN messages m ON m.id = s.rowid "
+                       "WHERE message_search MATCH ?1 AND s.rowid < ?2 "
+                       "ORDER BY s.rowid DESC LIMIT ?3"};
+  Stmt subject_matches{h(), "SELECT rowid FROM subject_search WHERE subject_search MATCH ?1 "
+                            "ORDER BY rowid DESC LIMIT ?2"};
   Stmt identities{h(), "SELECT type, address FROM identities WHERE customer_id = ?1 ORDER BY id"};
   Stmt counts{h(), "SELECT status, n FROM status_counts"};
   Stmt due{h(),
@@ -163,6 +172,76 @@ Result<std::vector<TicketRow>> TicketReader::list(const TicketFilter& f) {
     if (out.size() > f.limit) out.resize(f.limit);
     for (auto& t : out) t.tags = impl_->tags_of(t.id);
     return out;
+  });
+}
+
+namespace {
+bool passes(const TicketFilter& f, const TicketRow& t) {
+  if (f.statuses.empty() ? t.status == "closed"
+                         : std::find(f.statuses.begin(), f.statuses.end(), t.status) ==
+                               f.statuses.end())
+    return false;
+  if (f.priority && t.priority != *f.priority) return false;
+  if (f.channel_type && t.channel_type != *f.channel_type) return false;
+  if (f.assignee && t.assignee_id != f.assignee) return false;
+  if (f.unassigned && t.assignee_id) return false;
+  if (f.group && t.group_id != f.group) return false;
+  if (f.customer_id && t.customer_id != *f.customer_id) return false;
+  return true;
+}
+constexpr int64_t kSearchBatch = 200;
+constexpr int kSearchMaxBatches = 10;  // at most 2,000 matches looked at per call
+}  // namespace
+
+Result<TicketReader::SearchPage> TicketReader::search(const TicketFilter& f,
+                                                      const std::string& fts,
+                                                      std::optional<int64_t> before_message) {
+  return guarded([&]() -> Result<SearchPage> {
+    exec(impl_->h(), "BEGIN");
+    struct End {
+      sqlite3* db;
+      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+    } end{impl_->h()};
+    SearchPage page;
+    std::set<int64_t> seen;
+    auto consider = [&](int64_t ticket_id) {
+      if (!seen.insert(ticket_id).second) return;
+      StmtUse q(impl_->ticket_by_id);
+      q->bind(1, ticket_id);
+      if (!q->step()) return;
+      TicketRow t = ticket_row(impl_->ticket_by_id);
+      if (passes(f, t)) page.tickets.push_back(std::move(t));
+    };
+    if (!before_message) {
+      StmtUse q(impl_->subject_matches);
+      q->bind(1, fts).bind(2, static_cast<int64_t>(f.limit));
+      std::vector<int64_t> ids;
+      while (q->step()) ids.push_back(q->int64(0));
+      for (auto id : ids)
+        if (page.tickets.size() < f.limit) consider(id);
+    }
+    int64_t before = before_message.value_or(INT64_MAX);
+    bool exhausted = false;
+    for (int batch = 0; batch < kSearchMaxBatches && page.tickets.size() < f.limit; ++batch) {
+      std::vector<std::pair<int64_t, int64_t>> hits;  // message, ticket
+      {
+        StmtUse q(impl_->message_matches);
+        q->bind(1, fts).bind(2, before).bind(3, kSearchBatch);
+        while (q->step()) hits.emplace_back(q->int64(0), q->int64(1));
+      }
+      for (auto [message, ticket] : hits) {
+        before = message;
+        consider(ticket);
+        if (page.tickets.size() >= f.limit) break;
+      }
+      if (static_cast<int64_t>(hits.size()) < kSearchBatch && page.tickets.size() < f.limit) {
+        exhausted = true;  // every match looked at
+        break;
+      }
+    }
+    if (!exhausted) page.next_before = before;
+    for (auto& t : page.tickets) t.tags = impl_->tags_of(t.id);
+    return page;
   });
 }
 

@@ -48,6 +48,17 @@ class TicketReader {
   // the sort (no sort step, whatever the queue's size).
   Result<std::vector<TicketRow>> queue(const QueueQuery& q);
   Result<std::vector<TicketRow>> list(const TicketFilter& f);
+
+  // Full-text search (fts: a query from protocol::fts_query) with the same filters. Tickets
+  // come most recent matching message first; on the first page, tickets whose subject matches
+  // come before them. next_before continues after the last message looked at; each call looks
+  // at a bounded number of matches, so a page may be short while next_before is set.
+  struct SearchPage {
+    std::vector<TicketRow> tickets;
+    std::optional<int64_t> next_before;
+  };
+  Result<SearchPage> search(const TicketFilter& f, const std::string& fts,
+                            std::optional<int64_t> before_message);
   Result<TicketView> ticket(int64_t id);
   Result<CustomerView> customer(int64_t id);
   Result<std::map<std::string, int64_t>> status_counts();

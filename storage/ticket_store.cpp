@@ -127,6 +127,10 @@ struct TicketStore::Impl {
                       "INSERT INTO messages(ticket_id, direction, author, body, html, "
                       "channel_type, channel_name, external_id, dedup_key, sent_at, created_at) "
                       "VALUES (?1, 'in', 'customer', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"};
+  Stmt index_message{h(), "INSERT INTO message_search(rowid, body) VALUES (?1, ?2)"};
+  Stmt index_subject{h(), "INSERT INTO subject_search(rowid, subject) VALUES (?1, ?2)"};
+  Stmt unindex_subject{h(), "INSERT INTO subject_search(subject_search, rowid, subject) "
+                            "VALUES ('delete', ?1, ?2)"};
   Stmt insert_attachment{h(), "INSERT INTO attachments(message_id, filename, content_type, size, "
                               "sha256) VALUES (?1, ?2, ?3, ?4, ?5)"};
   Stmt insert_event{h(),
@@ -278,6 +282,7 @@ struct TicketStore::Impl {
       q->step();
       r.ticket_id = q->int64(0);
       r.ticket_created = true;
+      index_subject.bind(1, r.ticket_id).bind(2, c.subject).run();
       count("new", 1);
       event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",
              .actor_type = "customer", .new_value = std::string("new")},
@@ -298,6 +303,7 @@ struct TicketStore::Impl {
       q->step();
       r.message_id = q->int64(0);
     }
+    index_message.bind(1, r.message_id).bind(2, c.text).run();
     for (std::size_t i = 0; i < c.attachments.size(); ++i) {
       const auto& a = c.attachments[i];
       insert_attachment.bind(1, r.message_id).bind(2, a.filename).bind(3, a.content_type);
@@ -411,6 +417,12 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
       }
     }
     if (p.subject) {
+      Stmt old(d.h(), "SELECT subject FROM tickets WHERE id = ?1");
+      old.bind(1, ticket_id);
+      old.step();
+      d.unindex_subject.bind(1, ticket_id).bind(2, old.text(0)).run();
+      old.reset();
+      d.index_subject.bind(1, ticket_id).bind(2, *p.subject).run();
       Stmt u(d.h(), "UPDATE tickets SET subject = ?2 WHERE id = ?1");
       u.bind(1, ticket_id).bind(2, *p.subject).run();
       field_event("ticket.subject_changed", std::nullopt, *p.subject);
@@ -457,6 +469,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
       r.message_id = q.int64(0);
       q.reset();
     }
+    d.index_message.bind(1, r.message_id).bind(2, m.body).run();
     if (!m.internal) {
       Stmt o(d.h(), "INSERT INTO outbox(message_id, channel_type, channel_name, state, "
                     "next_attempt_at, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?4)");

@@ -82,7 +82,7 @@ class CliTest(unittest.TestCase):
             r = run("migrate", "--data", self.data)
             self.assertEqual(r.returncode, 0, r.stderr)
         db = sqlite3.connect(self.data + "/touchpoint.db")
-        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 2)
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
         self.assertEqual(db.execute("PRAGMA journal_mode").fetchone()[0], "wal")
 
     def test_agent_add_reads_the_password_from_stdin_and_refuses_duplicates(self):

@@ -280,6 +280,19 @@ TEST_F(ApiTest, ListFiltersAndPagesWithACursor) {
   EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?colour=red", agent_token_).status, 400);
 }
 
+TEST_F(ApiTest, FullTextSearchFindsTicketsAndRejectsEmptyQueries) {
+  int64_t id = new_ticket("My zebra-striped umbrella never arrived");
+  auto r = call(http::verb::get, "/api/v1/tickets?q=umbrel", agent_token_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  ASSERT_EQ(d["tickets"].Size(), 1u);
+  EXPECT_EQ(d["tickets"][0]["id"].GetInt64(), id);
+  auto quoted = call(http::verb::get, "/api/v1/tickets?q=%22zebra%22%20OR%20*", agent_token_);
+  EXPECT_EQ(quoted.status, 200) << quoted.body;  // FTS5 syntax is neutralised, never an error
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?q=%22%22", agent_token_).status, 400);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?q=umbrella&cursor=123", agent_token_).status, 400);
+}
+
 TEST_F(ApiTest, CustomerShowsIdentities) {
   int64_t id = new_ticket();
   auto t = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(id), agent_token_).body);

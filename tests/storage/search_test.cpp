@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include "protocol/search_query.hpp"
+#include "storage/ticket_reader.hpp"
+#include "storage/ticket_store.hpp"
+#include "temp_dir.hpp"
+
+namespace touchpoint::storage {
+namespace {
+
+class SearchTest : public testing::Test {
+ protected:
+  void SetUp() override { store_.emplace(TicketStore::open({.data_dir = dir_.str()}).value()); }
+  int64_t contact(const std::string& id, const std::string& customer, const std::string& subject,
+                  const std::string& text) {
+    InboundContact c;
+    c.channel_type = "api";
+    c.channel_name = "crm";
+    c.external_id = id;
+    c.from = {{"api", "crm:" + customer}};
+    c.subject = subject;
+    c.text = text;
+    return store_->record_inbound(c).value().ticket_id;
+  }
+  std::vector<int64_t> ids(const std::string& q, TicketFilter f = {}) {
+    auto page = TicketReader::open(dir_.str()).value().search(f, *protocol::fts_query(q), std::nullopt);
+    EXPECT_TRUE(page) << page.error().message;
+    std::vector<int64_t> out;
+    for (auto& t : page->tickets) out.push_back(t.id);
+    return out;
+  }
+
+  testing_support::TempDir dir_;
+  std::optional<TicketStore> store_;
+};
+
+TEST_F(SearchTest, FindsBodiesAndSubjectsIgnoringCaseAndAccents) {
+  int64_t a = contact("1", "c1", "Rimborso", "Perché il mio ordine è in ritardo?");
+  int64_t b = contact("2", "c2", "Invoice", "I need a copy of my INVOICE please");
+  EXPECT_EQ(ids("perche"), std::vector<int64_t>{a});
+  EXPECT_EQ(ids("invoice"), std::vector<int64_t>{b});  // subject and body: one result
+  EXPECT_EQ(ids("rimb"), std::vector<int64_t>{a});     // the last word as a prefix
+  EXPECT_TRUE(ids("invoice perche").empty());          // every word must match
+}
+
+TEST_F(SearchTest, RepliesAndNotesAreSearchableAndNewestMatchComesFirst) {
+  int64_t a = contact("1", "c1", "One", "parcel lost");
+  int64_t b = contact("2", "c2", "Two", "parcel damaged");
+  int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
+  ASSERT_TRUE(store_->add_agent_message(a, {"escalated to the courier", true}, agent));
+  EXPECT_EQ(ids("courier"), std::vector<int64_t>{a});
+  EXPECT_EQ(ids("parcel"), (std::vector<int64_t>{b, a}));
+}
+
+TEST_F(SearchTest, AppliesFiltersAndPagesWithACursor) {
+  std::vector<int64_t> t;
+  for (int i = 0; i < 5; ++i)
+    t.push_back(contact(std::to_string(i), "c" + std::to_string(i), "S", "refund request"));
+  ASSERT_TRUE(store_->set_status(t[4], "closed", std::nullopt));
+  EXPECT_EQ(ids("refund").size(), 4u);  // closed left out by default
+  EXPECT_EQ(ids("refund", {.statuses = {"closed"}}), std::vector<int64_t>{t[4]});
+  auto reader = TicketReader::open(dir_.str()).value();
+  auto page1 = reader.search({.limit = 2}, *protocol::fts_query("refund"), std::nullopt).value();
+  ASSERT_EQ(page1.tickets.size(), 2u);
+  ASSERT_TRUE(page1.next_before);
+  auto page2 = reader.search({.limit = 10}, *protocol::fts_query("refund"), page1.next_before).value();
+  ASSERT_EQ(page2.tickets.size(), 2u);
+  EXPECT_EQ(page2.tickets[1].id, t[0]);
+  EXPECT_FALSE(page2.next_before);
+}
+
+TEST_F(SearchTest, ASubjectChangeIsReindexed) {
+  int64_t a = contact("1", "c1", "Old words", "body");
+  int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
+  TicketPatch p;
+  p.subject = "Shipping address change";
+  ASSERT_TRUE(store_->update_ticket(a, p, agent, false));
+  EXPECT_TRUE(ids("old").empty());
+  EXPECT_EQ(ids("shipping"), std::vector<int64_t>{a});
+}
+
+}  // namespace
+}  // namespace touchpoint::storage
