@@ -28,12 +28,15 @@ struct QueueQuery {
 // GET /api/v1/tickets. Each status is read through the queue index in sort order and the
 // pages are merged, so no query sorts a large set whatever the filters.
 struct TicketFilter {
-  std::vector<std::string> statuses;  // empty: every status but closed
-  std::optional<std::string> priority, channel_type;
-  std::optional<int64_t> assignee, group, customer_id;
+  std::vector<std::string> statuses = {};  // empty: every status but closed
+  std::optional<std::string> priority = {};
+  std::optional<std::string> channel_type = {};
+  std::optional<int64_t> assignee = {};
+  std::optional<int64_t> group = {};
+  std::optional<int64_t> customer_id = {};
   bool unassigned = false;
   std::size_t limit = 25;
-  std::optional<QueueCursor> after;
+  std::optional<QueueCursor> after = {};
 };
 
 class TicketReader {
