@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "bench/api_bench.hpp"
 #include "bench/load_generator.hpp"
 #include "bench/queue_bench.hpp"
 
@@ -35,9 +36,17 @@ int main(int argc, char** argv) {
     o.samples = std::atoi(arg(argc, argv, "--samples", "2000"));
     return run_queue(o);
   }
+  if (mode == "api") {
+    ApiOptions o;
+    o.data_dir = arg(argc, argv, "--data", "bench-data/queue-1000000");
+    o.tickets = std::atol(arg(argc, argv, "--tickets", "1000000"));
+    o.samples = std::atoi(arg(argc, argv, "--samples", "500"));
+    return run_api(o);
+  }
   std::fprintf(stderr,
                "usage: touchpoint_bench load [--port P] [--messages N] [--connections C] "
                "[--rate R] [--run-id ID]\n"
-               "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n");
+               "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n"
+               "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n");
   return 2;
 }
