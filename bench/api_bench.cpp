@@ -47,9 +47,9 @@ int run_api(const ApiOptions& o) {
     print_latency(c.name, ms);
   }
 
-  // Search: a rare term (one ticket's order number), a common word (in every message), and a
-  // prefix, each for a first page of 25.
-  std::vector<double> rare, common, prefix;
+  // Search: a rare term (one ticket's order number), a word in every message, and two common
+  // words together, each for a first page of 25.
+  std::vector<double> rare, common, pair;
   for (int i = 0; i < o.samples; ++i) {
     std::string number = std::to_string(pick(rng));
     auto t = Clock::now();
@@ -59,13 +59,13 @@ int run_api(const ApiOptions& o) {
     auto b = r.search({}, *protocol::fts_query("arrived"), std::nullopt);
     common.push_back(ms_since(t));
     t = Clock::now();
-    auto c = r.search({}, *protocol::fts_query("arri"), std::nullopt);
-    prefix.push_back(ms_since(t));
+    auto c = r.search({}, *protocol::fts_query("order arrived"), std::nullopt);
+    pair.push_back(ms_since(t));
     if (!a || !b || !c) return std::fprintf(stderr, "search failed\n"), 1;
   }
   print_latency("search: rare term", rare);
   print_latency("search: word in every message", common);
-  print_latency("search: prefix", prefix);
+  print_latency("search: two common words", pair);
   return 0;
 }
 

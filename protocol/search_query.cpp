@@ -27,7 +27,6 @@ std::optional<std::string> fts_query(std::string_view q) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (i) out += ' ';
     out += '"' + words[i] + '"';  // no '"' can be inside: it is a separator
-    if (i + 1 == words.size()) out += '*';
   }
   return out;
 }

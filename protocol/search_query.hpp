@@ -1,7 +1,8 @@
 #pragma once
 // Turns what an agent types into a safe FTS5 query: every word becomes a quoted phrase (so no
-// FTS5 syntax can be injected or broken), all words must match, and the last word also matches
-// as a prefix ("refu" finds "refund") because agents search as they type.
+// FTS5 syntax can be injected or broken) and all words must match. Words match whole, never as
+// prefixes: a prefix of a common word merges millions of postings (measured: 0.35-1.2 s at 5M
+// messages), while a whole word streams newest-first in milliseconds.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -176,11 +176,13 @@ CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
     // v3: full-text search over message bodies and ticket subjects. External-content FTS5
     // indexes (the text lives once, in messages and tickets), written by the same transaction
     // as the row they index. unicode61 folds case and diacritics: "perche" finds "perché".
+    // detail=none: queries are whole words ANDed, never phrases, so positions are not stored
+    // (a smaller index and fewer bytes written per message).
     R"sql(
 CREATE VIRTUAL TABLE message_search USING fts5(body, content='messages', content_rowid='id',
-  tokenize='unicode61 remove_diacritics 2');
+  tokenize='unicode61 remove_diacritics 2', detail=none);
 CREATE VIRTUAL TABLE subject_search USING fts5(subject, content='tickets', content_rowid='id',
-  tokenize='unicode61 remove_diacritics 2');
+  tokenize='unicode61 remove_diacritics 2', detail=none);
 INSERT INTO message_search(message_search) VALUES ('rebuild');
 INSERT INTO subject_search(subject_search) VALUES ('rebuild');
 )sql",

@@ -282,7 +282,7 @@ TEST_F(ApiTest, ListFiltersAndPagesWithACursor) {
 
 TEST_F(ApiTest, FullTextSearchFindsTicketsAndRejectsEmptyQueries) {
   int64_t id = new_ticket("My zebra-striped umbrella never arrived");
-  auto r = call(http::verb::get, "/api/v1/tickets?q=umbrel", agent_token_);
+  auto r = call(http::verb::get, "/api/v1/tickets?q=Umbrella", agent_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = parse(r.body);
   ASSERT_EQ(d["tickets"].Size(), 1u);
