@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "protocol/hex.hpp"
+
 namespace touchpoint::protocol {
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
@@ -10,14 +12,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return to_hex(md, len);
 }
 
 std::string touchpoint_signature(std::string_view token, std::string_view body) {

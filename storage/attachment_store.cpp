@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "protocol/hex.hpp"
+
 namespace touchpoint::storage {
 namespace fs = std::filesystem;
 namespace {
@@ -43,14 +45,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return protocol::to_hex(md, len);
 }
 
 AttachmentStore::AttachmentStore(std::string dir) : dir_(std::move(dir)) {}

@@ -70,6 +70,19 @@ class StmtUse {
   Stmt& s_;
 };
 
+// One read snapshot across several statements: BEGIN now, COMMIT (which cannot fail for a
+// read) when it goes out of scope, whatever path leaves the scope.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(sqlite3* db) : db_(db) { exec(db_, "BEGIN"); }
+  ~ReadSnapshot() { sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  sqlite3* db_;
+};
+
 // A transaction that nests: BEGIN IMMEDIATE at the outermost level (a read transaction later
 // upgraded to a write is where SQLITE_BUSY comes from), a SAVEPOINT inside one. The writer
 // opens the outer one for a whole batch, so each request of the batch is its own savepoint and

@@ -149,11 +149,7 @@ Result<std::vector<TicketRow>> TicketReader::list(const TicketFilter& f) {
     if (f.customer_id) sql += " AND customer_id = ?8";
     sql += " ORDER BY activity DESC LIMIT ?9";
     Stmt& s = impl_->list_stmt(sql);
-    exec(impl_->h(), "BEGIN");  // one snapshot across the per-status reads
-    struct End {
-      sqlite3* db;
-      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-    } end{impl_->h()};
+    ReadSnapshot snapshot(impl_->h());  // one committed state across the reads below
     std::vector<TicketRow> out;
     for (const auto& status : statuses) {
       StmtUse q(s);
@@ -197,11 +193,7 @@ Result<TicketReader::SearchPage> TicketReader::search(const TicketFilter& f,
                                                       const std::string& fts,
                                                       std::optional<int64_t> before_message) {
   return guarded([&]() -> Result<SearchPage> {
-    exec(impl_->h(), "BEGIN");
-    struct End {
-      sqlite3* db;
-      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-    } end{impl_->h()};
+    ReadSnapshot snapshot(impl_->h());  // one committed state across the reads below
     SearchPage page;
     std::set<int64_t> seen;
     auto consider = [&](int64_t ticket_id) {
@@ -248,11 +240,7 @@ Result<TicketReader::SearchPage> TicketReader::search(const TicketFilter& f,
 Result<TicketView> TicketReader::ticket(int64_t id) {
   return guarded([&]() -> Result<TicketView> {
     // One read transaction: the ticket, its messages and events are one snapshot.
-    exec(impl_->h(), "BEGIN");
-    struct End {
-      sqlite3* db;
-      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-    } end{impl_->h()};
+    ReadSnapshot snapshot(impl_->h());  // one committed state across the reads below
     TicketView v;
     {
       StmtUse q(impl_->ticket_by_id);
