@@ -236,6 +236,162 @@ std::string encode_message_created(const MessageCreated& m) {
   return done(buf);
 }
 
+namespace {
+Result<std::string> required_string(const rapidjson::Value& obj, const char* key, std::size_t min,
+                                    std::size_t max) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString())
+    return bad(std::string(key) + " is required and must be a string");
+  std::size_t n = it->value.GetStringLength();
+  if (n < min || n > max)
+    return bad(std::string(key) + " must have " + std::to_string(min) + " to " +
+               std::to_string(max) + " characters");
+  return std::string(it->value.GetString(), n);
+}
+}  // namespace
+
+Result<std::string> parse_group_name(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  return required_string(*doc, "name", 1, 100);
+}
+
+Result<NewAgentRequest> parse_new_agent(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  auto email = required_string(*doc, "email", 3, 254);
+  auto name = required_string(*doc, "name", 1, 200);
+  auto role = required_string(*doc, "role", 1, 20);
+  auto password = required_string(*doc, "password", 8, 1024);
+  for (auto* r : {&email, &name, &role, &password})
+    if (!*r) return r->error();
+  auto e = normalize_email(*email);
+  if (!e) return bad("email is not an email address");
+  if (!is_role(*role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
+  return NewAgentRequest{*e, *name, *role, *password};
+}
+
+Result<NewTokenRequest> parse_new_token(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  NewTokenRequest t;
+  auto agent = doc->FindMember("agent_id");
+  if (agent == doc->MemberEnd() || !agent->value.IsInt64() || agent->value.GetInt64() <= 0)
+    return bad("agent_id is required");
+  t.agent_id = agent->value.GetInt64();
+  auto role = required_string(*doc, "role", 1, 20);
+  auto name = required_string(*doc, "name", 1, 200);
+  if (!role) return role.error();
+  if (!name) return name.error();
+  if (!is_role(*role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
+  t.role = *role;
+  t.name = *name;
+  if (auto e = doc->FindMember("expires_at"); e != doc->MemberEnd() && !e->value.IsNull()) {
+    if (!e->value.IsString()) return bad("expires_at must be an RFC 3339 time");
+    t.expires_at = parse_rfc3339({e->value.GetString(), e->value.GetStringLength()});
+    if (!t.expires_at) return bad("expires_at must be an RFC 3339 time");
+  }
+  return t;
+}
+
+std::string encode_group(const GroupRow& g) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.Int64(g.id);
+  key_str(w, "name", g.name);
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_groups(const std::vector<GroupRow>& groups) {
+  std::string out = R"({"groups":[)";
+  for (std::size_t i = 0; i < groups.size(); ++i) out += (i ? "," : "") + encode_group(groups[i]);
+  return out + "]}";
+}
+
+std::string encode_agents(const std::vector<AgentRow>& agents) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("agents");
+  w.StartArray();
+  for (const auto& a : agents) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(a.id);
+    key_str(w, "email", a.email);
+    key_str(w, "name", a.name);
+    key_str(w, "role", a.role);
+    w.Key("active");
+    w.Bool(a.active);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_tokens(const std::vector<TokenRow>& tokens) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("tokens");
+  w.StartArray();
+  for (const auto& t : tokens) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(t.id);
+    w.Key("agent_id");
+    w.Int64(t.agent_id);
+    key_str(w, "role", t.role);
+    key_str(w, "name", t.name);
+    key_time(w, "created_at", t.created_at);
+    key_time(w, "expires_at", t.expires_at);
+    key_time(w, "revoked_at", t.revoked_at);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_token_created(int64_t id, const std::string& token) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.Int64(id);
+  key_str(w, "token", token);
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_queue_stats(const std::map<std::string, int64_t>& counts,
+                               std::size_t writer_queue_depth, std::size_t live_consoles) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("statuses");
+  w.StartObject();
+  int64_t open_total = 0;
+  for (const auto& [status, n] : counts) {
+    w.Key(status.c_str());
+    w.Int64(n);
+    if (status != "solved" && status != "closed") open_total += n;
+  }
+  w.EndObject();
+  w.Key("open_total");
+  w.Int64(open_total);
+  w.Key("writer_queue_depth");
+  w.Uint64(writer_queue_depth);
+  w.Key("live_consoles");
+  w.Uint64(live_consoles);
+  w.EndObject();
+  return done(buf);
+}
+
 std::string encode_agent(const Principal& a) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -1,6 +1,7 @@
 #pragma once
 // JSON of the agents' REST API (/api/v1): what it accepts and what it answers. Field names and
 // shapes follow docs/api.md; times are RFC 3339 UTC strings, ids integers.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,31 @@ std::string encode_message_created(const MessageCreated& m);
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxTagBytes = 64;
 inline constexpr std::size_t kMaxReplyBytes = 256 * 1024;
+
+// Admin: {"name":"Billing"}
+Result<std::string> parse_group_name(std::string_view body);
+struct NewAgentRequest {
+  std::string email, name, role, password;
+};
+// Admin: {"email","name","role","password"} (password at least 8 characters)
+Result<NewAgentRequest> parse_new_agent(std::string_view body);
+struct NewTokenRequest {
+  int64_t agent_id = 0;
+  std::string role, name;
+  std::optional<int64_t> expires_at;
+};
+// Admin: {"agent_id":3,"role":"agent","name":"crm sync","expires_at":"2027-01-01T00:00:00Z"}
+Result<NewTokenRequest> parse_new_token(std::string_view body);
+
+std::string encode_groups(const std::vector<GroupRow>& groups);
+std::string encode_group(const GroupRow& g);
+std::string encode_agents(const std::vector<AgentRow>& agents);
+std::string encode_tokens(const std::vector<TokenRow>& tokens);
+// {"id":..,"token":"..."}: the only time a token is shown.
+std::string encode_token_created(int64_t id, const std::string& token);
+// {"statuses":{"new":3,...},"open_total":..,"writer_queue_depth":..,"live_consoles":..}
+std::string encode_queue_stats(const std::map<std::string, int64_t>& counts,
+                               std::size_t writer_queue_depth, std::size_t live_consoles);
 
 std::string encode_ticket(const TicketRow& t);
 // The ticket with "messages" and "events".

@@ -67,6 +67,18 @@ struct AgentRow {
   bool active = true;
 };
 
+struct GroupRow {
+  int64_t id = 0;
+  std::string name;
+};
+
+struct TokenRow {
+  int64_t id = 0, agent_id = 0;
+  std::string kind, role, name;
+  int64_t created_at = 0;
+  std::optional<int64_t> expires_at, revoked_at;
+};
+
 // Who is calling: an agent authenticated by a session or API token. role is the token's
 // effective role (an API token may be scoped below its agent's role).
 struct Principal {

@@ -224,6 +224,92 @@ void get_customer(const CallPtr& c) {
       [c](CustomerView v) { c->respond(json(200, protocol::encode_customer(v))); });
 }
 
+// --- supervisors and admins -------------------------------------------------------------
+
+void queue_stats(const CallPtr& c) {
+  using Counts = std::map<std::string, int64_t>;
+  read<Counts>(
+      c, [](storage::TicketReader& r) { return r.status_counts(); },
+      [c](Counts counts) {
+        c->respond(json(200, protocol::encode_queue_stats(counts, c->app.writer.queue_depth(),
+                                                          c->app.hub.size())));
+      });
+}
+
+void list_groups(const CallPtr& c) {
+  read<std::vector<GroupRow>>(
+      c, [](storage::TicketReader& r) { return r.groups(); },
+      [c](std::vector<GroupRow> g) { c->respond(json(200, protocol::encode_groups(g))); });
+}
+
+void create_group(const CallPtr& c) {
+  auto name = protocol::parse_group_name(c->req.body);
+  if (!name) return c->respond(error_response(name.error()));
+  write<int64_t>(
+      c, [n = name.value()](storage::TicketStore& s) { return s.add_group(n); },
+      [c, n = name.value()](int64_t id) {
+        c->respond(json(201, protocol::encode_group({id, n})));
+      });
+}
+
+void rename_group(const CallPtr& c) {
+  auto name = protocol::parse_group_name(c->req.body);
+  if (!name) return c->respond(error_response(name.error()));
+  write<Unit>(
+      c, [id = c->ids[0], n = name.value()](storage::TicketStore& s) { return s.rename_group(id, n); },
+      [c, n = name.value()](Unit) {
+        c->respond(json(200, protocol::encode_group({c->ids[0], n})));
+      });
+}
+
+void list_agents(const CallPtr& c) {
+  read<std::vector<AgentRow>>(
+      c, [](storage::TicketReader& r) { return r.agents(); },
+      [c](std::vector<AgentRow> a) { c->respond(json(200, protocol::encode_agents(a))); });
+}
+
+void create_agent(const CallPtr& c) {
+  auto a = protocol::parse_new_agent(c->req.body);
+  if (!a) return c->respond(error_response(a.error()));
+  // argon2id is slow on purpose: hash on the reader pool, never on an I/O thread.
+  read<std::string>(
+      c, [pw = a->password](storage::TicketReader&) -> Result<std::string> { return hash_password(pw); },
+      [c, a = a.value()](std::string hash) {
+        write<int64_t>(
+            c,
+            [a, hash](storage::TicketStore& s) {
+              return s.add_agent({a.email, a.name, a.role, hash});
+            },
+            [c, a](int64_t id) {
+              c->respond(json(201, protocol::encode_agent({id, a.email, a.name, a.role})));
+            });
+      });
+}
+
+void list_tokens(const CallPtr& c) {
+  read<std::vector<TokenRow>>(
+      c, [](storage::TicketReader& r) { return r.tokens(); },
+      [c](std::vector<TokenRow> t) { c->respond(json(200, protocol::encode_tokens(t))); });
+}
+
+void create_token(const CallPtr& c) {
+  auto t = protocol::parse_new_token(c->req.body);
+  if (!t) return c->respond(error_response(t.error()));
+  std::string token = random_secret(32);
+  write<int64_t>(
+      c,
+      [t = t.value(), hash = token_hash(token)](storage::TicketStore& s) {
+        return s.create_token({hash, t.agent_id, "api", t.role, t.name, t.expires_at});
+      },
+      [c, token](int64_t id) { c->respond(json(201, protocol::encode_token_created(id, token))); });
+}
+
+void revoke_token(const CallPtr& c) {
+  write<Unit>(
+      c, [id = c->ids[0]](storage::TicketStore& s) { return s.revoke_token_id(id); },
+      [c](Unit) { c->respond(json(200, R"({"status":"revoked"})")); });
+}
+
 struct Route {
   ApiRouteInfo info;
   Handler handler;
@@ -240,6 +326,15 @@ const std::vector<Route>& routes() {
       {{"POST", "/api/v1/tickets/{id}/messages", "agent"}, post_message},
       {{"GET", "/api/v1/customers/{id}", "agent"}, get_customer},
       {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
+      {{"GET", "/api/v1/stats/queues", "supervisor"}, queue_stats},
+      {{"GET", "/api/v1/groups", "agent"}, list_groups},
+      {{"POST", "/api/v1/groups", "admin"}, create_group},
+      {{"PATCH", "/api/v1/groups/{id}", "admin"}, rename_group},
+      {{"GET", "/api/v1/agents", "supervisor"}, list_agents},
+      {{"POST", "/api/v1/agents", "admin"}, create_agent},
+      {{"GET", "/api/v1/tokens", "admin"}, list_tokens},
+      {{"POST", "/api/v1/tokens", "admin"}, create_token},
+      {{"DELETE", "/api/v1/tokens/{id}", "admin"}, revoke_token},
   };
   return r;
 }

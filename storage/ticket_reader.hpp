@@ -68,6 +68,9 @@ class TicketReader {
   // Pending outbox rows whose next attempt is due at now, oldest due first.
   Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
   Result<std::optional<AgentRow>> agent_by_email(const std::string& email);
+  Result<std::vector<AgentRow>> agents();  // password hashes left empty
+  Result<std::vector<GroupRow>> groups();
+  Result<std::vector<TokenRow>> tokens();
   // The principal behind a token hash, if the token exists, is not revoked or expired at now,
   // and its agent is active.
   Result<std::optional<Principal>> authenticate(const std::string& token_hash, int64_t now);

@@ -547,10 +547,21 @@ Status TicketStore::record_delivery(int64_t outbox_id, const DeliveryOutcome& o,
   });
 }
 
+namespace {
+int role_rank(std::string_view r) { return r == "admin" ? 3 : r == "supervisor" ? 2 : r == "agent" ? 1 : 0; }
+}  // namespace
+
 Result<int64_t> TicketStore::create_token(const NewToken& t) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(t.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
     Transaction tx(impl_->h());
+    {
+      Stmt a(impl_->h(), "SELECT role FROM agents WHERE id = ?1 AND active = 1");
+      a.bind(1, t.agent_id);
+      if (!a.step()) return Error{Errc::unprocessable, "no active agent " + std::to_string(t.agent_id)};
+      if (role_rank(t.role) > role_rank(a.text(0)))
+        return Error{Errc::unprocessable, "a token cannot have a higher role than its agent"};
+    }
     Stmt q(impl_->h(),
            "INSERT INTO auth_tokens(token_hash, agent_id, kind, role, name, created_at, expires_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
@@ -561,6 +572,52 @@ Result<int64_t> TicketStore::create_token(const NewToken& t) {
     q.reset();
     tx.commit();
     return id;
+  });
+}
+
+Status TicketStore::revoke_token_id(int64_t token_id) {
+  return guarded([&]() -> Status {
+    Stmt q(impl_->h(), "UPDATE auth_tokens SET revoked_at = ?2 WHERE id = ?1 AND "
+                       "revoked_at IS NULL RETURNING id");
+    q.bind(1, token_id).bind(2, impl_->options.now());
+    bool changed = q.step();
+    q.reset();
+    if (!changed) {
+      Stmt e(impl_->h(), "SELECT 1 FROM auth_tokens WHERE id = ?1");
+      e.bind(1, token_id);
+      if (!e.step()) return Error{Errc::not_found, "no token " + std::to_string(token_id)};
+    }
+    return ok();
+  });
+}
+
+Result<int64_t> TicketStore::add_group(const std::string& name) {
+  return guarded([&]() -> Result<int64_t> {
+    Transaction tx(impl_->h());
+    Stmt q(impl_->h(), "INSERT INTO groups(name, created_at) VALUES (?1, ?2) "
+                       "ON CONFLICT(name) DO NOTHING RETURNING id");
+    q.bind(1, name).bind(2, impl_->options.now());
+    if (!q.step()) return Error{Errc::conflict, "a group with that name exists"};
+    int64_t id = q.int64(0);
+    q.reset();
+    tx.commit();
+    return id;
+  });
+}
+
+Status TicketStore::rename_group(int64_t group_id, const std::string& name) {
+  return guarded([&]() -> Status {
+    Transaction tx(impl_->h());
+    Stmt taken(impl_->h(), "SELECT id FROM groups WHERE name = ?1 AND id <> ?2");
+    taken.bind(1, name).bind(2, group_id);
+    if (taken.step()) return Error{Errc::conflict, "a group with that name exists"};
+    taken.reset();
+    Stmt q(impl_->h(), "UPDATE groups SET name = ?2 WHERE id = ?1 RETURNING id");
+    q.bind(1, group_id).bind(2, name);
+    if (!q.step()) return Error{Errc::not_found, "no group " + std::to_string(group_id)};
+    q.reset();
+    tx.commit();
+    return ok();
   });
 }
 

@@ -87,7 +87,13 @@ class TicketStore {
   Result<int64_t> add_agent(const NewAgent& agent);
   Result<int64_t> agent_count();
 
+  // unprocessable: an unknown agent, or a role above
+  // the agent's own (a token never grants more than its agent has).
   Result<int64_t> create_token(const NewToken& token);
+  Status revoke_token_id(int64_t token_id);
+  // conflict when the name is taken.
+  Result<int64_t> add_group(const std::string& name);
+  Status rename_group(int64_t group_id, const std::string& name);
   // Revokes by hash. Idempotent: revoking an unknown or revoked token is not an error.
   Status revoke_token(const std::string& token_hash);
 

@@ -57,6 +57,7 @@ class ApiTest : public testing::Test {
                   .release();
     agent_token_ = login("agent@example.com", "agent-password");
     sup_token_ = login("sup@example.com", "sup-password");
+    admin_token_ = login("admin@example.com", "admin-password");
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -95,7 +96,7 @@ class ApiTest : public testing::Test {
   static inline testing_support::TempDir* dir_ = nullptr;
   static inline Server* server_ = nullptr;
   static inline int64_t admin_id_ = 0, sup_id_ = 0, agent_id_ = 0, other_id_ = 0;
-  static inline std::string agent_token_, sup_token_;
+  static inline std::string agent_token_, sup_token_, admin_token_;
 };
 
 http::verb verb_of(const std::string& m) { return http::string_to_verb(m); }
@@ -115,6 +116,85 @@ TEST_F(ApiTest, EveryRouteButLoginNeedsAValidToken) {
     EXPECT_EQ(wrong.status, 401) << r.method << " " << r.pattern;
     EXPECT_NE(wrong.body.find("\"unauthorized\""), std::string::npos);
   }
+}
+
+TEST_F(ApiTest, EveryRestrictedRouteRefusesALowerRole) {
+  for (const auto& r : api_routes()) {
+    std::string need = r.role;
+    if (need == "supervisor" || need == "admin") {
+      auto res = call(verb_of(r.method), concrete(r.pattern), agent_token_, "{}");
+      EXPECT_EQ(res.status, 403) << r.method << " " << r.pattern;
+      EXPECT_NE(res.body.find("\"forbidden\""), std::string::npos);
+    }
+    if (need == "admin")
+      EXPECT_EQ(call(verb_of(r.method), concrete(r.pattern), sup_token_, "{}").status, 403)
+          << r.method << " " << r.pattern;
+  }
+}
+
+TEST_F(ApiTest, SupervisorsSeeQueueCounts) {
+  new_ticket();
+  auto r = call(http::verb::get, "/api/v1/stats/queues", sup_token_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  EXPECT_GE(d["statuses"]["new"].GetInt64() + d["statuses"]["open"].GetInt64(), 1);
+  EXPECT_GE(d["open_total"].GetInt64(), 1);
+}
+
+TEST_F(ApiTest, AdminsManageGroupsAndTicketsJoinThem) {
+  auto created = call(http::verb::post, "/api/v1/groups", admin_token_, R"({"name":"Billing"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  int64_t group = parse(created.body)["id"].GetInt64();
+  EXPECT_EQ(call(http::verb::post, "/api/v1/groups", admin_token_, R"({"name":"Billing"})").status, 409);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/groups", admin_token_, R"({"name":""})").status, 400);
+  auto renamed = call(http::verb::patch, "/api/v1/groups/" + std::to_string(group), admin_token_,
+                      R"({"name":"Billing EU"})");
+  EXPECT_EQ(renamed.status, 200);
+  auto list = parse(call(http::verb::get, "/api/v1/groups", agent_token_).body);
+  EXPECT_EQ(std::string(list["groups"][0]["name"].GetString()), "Billing EU");
+  int64_t ticket = new_ticket();
+  auto patched = call(http::verb::patch, "/api/v1/tickets/" + std::to_string(ticket), agent_token_,
+                      R"({"group":)" + std::to_string(group) + "}");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(parse(patched.body)["group"].GetInt64(), group);
+  auto filtered = parse(call(http::verb::get, "/api/v1/tickets?group=" + std::to_string(group),
+                             agent_token_).body);
+  ASSERT_EQ(filtered["tickets"].Size(), 1u);
+  EXPECT_EQ(filtered["tickets"][0]["id"].GetInt64(), ticket);
+}
+
+TEST_F(ApiTest, AdminsAddAgentsWhoCanThenSignIn) {
+  auto r = call(http::verb::post, "/api/v1/agents", admin_token_,
+                R"({"email":"New@Example.com","name":"Nia","role":"agent","password":"long enough"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(std::string(parse(r.body)["email"].GetString()), "new@example.com");
+  EXPECT_FALSE(login("new@example.com", "long enough").empty());
+  EXPECT_EQ(call(http::verb::post, "/api/v1/agents", admin_token_,
+                 R"({"email":"x@example.com","name":"X","role":"agent","password":"short"})").status,
+            400);
+  auto list = call(http::verb::get, "/api/v1/agents", sup_token_);
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(list.body.find("argon2"), std::string::npos);  // hashes never leave the store
+}
+
+TEST_F(ApiTest, IntegrationTokensAreShownOnceScopedAndRevocable) {
+  auto r = call(http::verb::post, "/api/v1/tokens", admin_token_,
+                R"({"agent_id":)" + std::to_string(agent_id_) + R"(,"role":"agent","name":"crm sync"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto d = parse(r.body);
+  std::string token = d["token"].GetString();
+  int64_t id = d["id"].GetInt64();
+  auto me = parse(call(http::verb::get, "/api/v1/auth/me", token).body);
+  EXPECT_EQ(me["id"].GetInt64(), agent_id_);
+  auto listed = call(http::verb::get, "/api/v1/tokens", admin_token_);
+  EXPECT_EQ(listed.body.find(token), std::string::npos);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/tokens", admin_token_,
+                 R"({"agent_id":)" + std::to_string(agent_id_) + R"(,"role":"admin","name":"x"})")
+                .status,
+            422);  // never more than the agent has
+  EXPECT_EQ(call(http::verb::delete_, "/api/v1/tokens/" + std::to_string(id), admin_token_).status, 200);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/auth/me", token).status, 401);
+  EXPECT_EQ(call(http::verb::delete_, "/api/v1/tokens/999999", admin_token_).status, 404);
 }
 
 TEST_F(ApiTest, EveryRouteIsDocumented) {
@@ -305,7 +385,7 @@ TEST_F(ApiTest, CustomerShowsIdentities) {
 }
 
 TEST_F(ApiTest, WrongMethodIs405) {
-  EXPECT_EQ(call(http::verb::delete_, "/api/v1/tickets/1", agent_token_).status, 405);
+  EXPECT_EQ(call(http::verb::put, "/api/v1/tickets/1", agent_token_).status, 405);
   EXPECT_EQ(call(http::verb::get, "/api/v1/nothing", agent_token_).status, 404);
 }
 
