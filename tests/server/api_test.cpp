@@ -126,9 +126,10 @@ TEST_F(ApiTest, EveryRestrictedRouteRefusesALowerRole) {
       EXPECT_EQ(res.status, 403) << r.method << " " << r.pattern;
       EXPECT_NE(res.body.find("\"forbidden\""), std::string::npos);
     }
-    if (need == "admin")
+    if (need == "admin") {
       EXPECT_EQ(call(verb_of(r.method), concrete(r.pattern), sup_token_, "{}").status, 403)
           << r.method << " " << r.pattern;
+    }
   }
 }
 
