@@ -62,6 +62,7 @@ void write_ticket_fields(Writer& w, const TicketRow& t) {
   key_time(w, "updated_at", t.updated_at);
   key_time(w, "first_response_at", t.first_response_at);
   key_time(w, "solved_at", t.solved_at);
+  key_opt_int(w, "merged_into", t.merged_into);
 }
 
 void write_ticket(Writer& w, const TicketRow& t) {
@@ -249,6 +250,15 @@ Result<std::string> required_string(const rapidjson::Value& obj, const char* key
   return std::string(it->value.GetString(), n);
 }
 }  // namespace
+
+Result<int64_t> parse_merge(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  auto into = doc->FindMember("into");
+  if (into == doc->MemberEnd() || !into->value.IsInt64() || into->value.GetInt64() <= 0)
+    return bad("into must be the id of the ticket to merge into");
+  return into->value.GetInt64();
+}
 
 Result<std::string> parse_group_name(std::string_view body) {
   auto doc = parse_object(body);

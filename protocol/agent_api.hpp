@@ -34,6 +34,9 @@ inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxTagBytes = 64;
 inline constexpr std::size_t kMaxReplyBytes = 256 * 1024;
 
+// POST /api/v1/tickets/{id}/merge: {"into":42}
+Result<int64_t> parse_merge(std::string_view body);
+
 // Admin: {"name":"Billing"}
 Result<std::string> parse_group_name(std::string_view body);
 struct NewAgentRequest {

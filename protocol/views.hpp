@@ -18,6 +18,7 @@ struct TicketRow {
   int64_t created_at = 0, updated_at = 0;
   std::optional<int64_t> first_response_at, solved_at;
   int64_t activity = 0;  // the queue's sort key and cursor: unique, grows with every change
+  std::optional<int64_t> merged_into;
 };
 
 struct AttachmentRow {

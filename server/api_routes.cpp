@@ -218,6 +218,22 @@ void post_message(const CallPtr& c) {
       });
 }
 
+void merge_ticket(const CallPtr& c) {
+  auto into = protocol::parse_merge(c->req.body);
+  if (!into) return c->respond(error_response(into.error()));
+  int64_t source = c->ids[0], target = into.value();
+  write<Unit>(
+      c,
+      [source, target, actor = c->who.agent_id](storage::TicketStore& s) {
+        return s.merge_tickets(source, target, actor);
+      },
+      [c, source, target](Unit) {
+        c->app.hub.publish("ticket.updated", protocol::live_ticket(source));
+        c->app.hub.publish("ticket.updated", protocol::live_ticket(target));
+        answer_ticket(c, target, 200);
+      });
+}
+
 void get_customer(const CallPtr& c) {
   read<CustomerView>(
       c, [id = c->ids[0]](storage::TicketReader& r) { return r.customer(id); },
@@ -324,6 +340,7 @@ const std::vector<Route>& routes() {
       {{"GET", "/api/v1/tickets/{id}", "agent"}, get_ticket},
       {{"PATCH", "/api/v1/tickets/{id}", "agent"}, patch_ticket},
       {{"POST", "/api/v1/tickets/{id}/messages", "agent"}, post_message},
+      {{"POST", "/api/v1/tickets/{id}/merge", "agent"}, merge_ticket},
       {{"GET", "/api/v1/customers/{id}", "agent"}, get_customer},
       {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
       {{"GET", "/api/v1/stats/queues", "supervisor"}, queue_stats},

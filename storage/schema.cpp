@@ -68,10 +68,11 @@ CREATE TABLE tickets(
   -- thousand under load; a cursor on a unique key seeks exactly.
   activity          INTEGER NOT NULL,
   first_response_at INTEGER,
-  solved_at         INTEGER
+  solved_at         INTEGER,
+  merged_into       INTEGER REFERENCES tickets(id)  -- set when merged: closed, lives on there
 );
--- Finding the open ticket of a thread: closed tickets never match, so they leave the index.
-CREATE INDEX tickets_open_by_thread ON tickets(channel_name, thread_key) WHERE status <> 'closed';
+-- The newest ticket of a thread (few per thread): open, closed, or merged into another.
+CREATE INDEX tickets_by_thread ON tickets(channel_name, thread_key, id);
 -- The agent queue: one status, most recently active first, paged by activity.
 CREATE INDEX tickets_queue ON tickets(status, activity);
 CREATE INDEX tickets_by_customer ON tickets(customer_id, id);

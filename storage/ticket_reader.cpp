@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kTicketColumns =
     "id, subject, status, priority, channel_type, channel_name, customer_id, group_id, "
-    "assignee_id, created_at, updated_at, first_response_at, solved_at, activity";
+    "assignee_id, created_at, updated_at, first_response_at, solved_at, activity, merged_into";
 
 TicketRow ticket_row(const Stmt& s) {
   TicketRow t;
@@ -31,6 +31,7 @@ TicketRow ticket_row(const Stmt& s) {
   t.first_response_at = s.opt_int64(11);
   t.solved_at = s.opt_int64(12);
   t.activity = s.int64(13);
+  t.merged_into = s.opt_int64(14);
   return t;
 }
 

@@ -109,8 +109,9 @@ struct TicketStore::Impl {
   Stmt set_customer_name{h(), "UPDATE customers SET name = ?2, updated_at = ?3 WHERE id = ?1"};
   Stmt insert_identity{h(), "INSERT INTO identities(customer_id, type, address, created_at) "
                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"};
-  Stmt find_open_ticket{h(), "SELECT id, status FROM tickets WHERE channel_name = ?1 AND "
-                             "thread_key = ?2 AND status <> 'closed' ORDER BY id DESC LIMIT 1"};
+  Stmt find_thread_ticket{h(), "SELECT id, status, merged_into FROM tickets WHERE "
+                               "channel_name = ?1 AND thread_key = ?2 ORDER BY id DESC LIMIT 1"};
+  Stmt ticket_merge_state{h(), "SELECT status, merged_into FROM tickets WHERE id = ?1"};
   Stmt insert_ticket{h(),
                      "INSERT INTO tickets(subject, status, channel_type, channel_name, "
                      "thread_key, customer_id, created_at, updated_at, activity) "
@@ -193,6 +194,33 @@ struct TicketStore::Impl {
                        q->text(5)};
   }
 
+  // The thread's newest ticket if it is not closed, following merges (a merged ticket's
+  // thread keeps flowing into the ticket it was merged into). Sets ticket_id; returns its
+  // status, or nullopt when the thread needs a new ticket.
+  std::optional<std::string> open_ticket_of_thread(const std::string& channel,
+                                                   const std::string& thread, int64_t& ticket_id) {
+    std::string status;
+    std::optional<int64_t> merged_into;
+    {
+      StmtUse q(find_thread_ticket);
+      q->bind(1, channel).bind(2, thread);
+      if (!q->step()) return std::nullopt;
+      ticket_id = q->int64(0);
+      status = q->text(1);
+      merged_into = q->opt_int64(2);
+    }
+    for (int hops = 0; status == "closed" && merged_into && hops < 16; ++hops) {
+      StmtUse q(ticket_merge_state);
+      q->bind(1, *merged_into);
+      if (!q->step()) return std::nullopt;
+      ticket_id = *merged_into;
+      status = q->text(0);
+      merged_into = q->opt_int64(1);
+    }
+    if (status == "closed") return std::nullopt;
+    return status;
+  }
+
   std::optional<Recorded> find_duplicate(std::string_view channel, std::string_view external_id,
                                          int64_t key) {
     StmtUse q(find_dup);
@@ -266,15 +294,7 @@ struct TicketStore::Impl {
     r.customer_id = resolve_customer(c, now);
     std::string thread = c.thread_key.empty() ? "customer:" + std::to_string(r.customer_id)
                                               : "thread:" + c.thread_key;
-    std::optional<std::string> status;
-    {
-      StmtUse q(find_open_ticket);
-      q->bind(1, c.channel_name).bind(2, thread);
-      if (q->step()) {
-        r.ticket_id = q->int64(0);
-        status = q->text(1);
-      }
-    }
+    std::optional<std::string> status = open_ticket_of_thread(c.channel_name, thread, r.ticket_id);
     if (!status) {
       StmtUse q(insert_ticket);
       q->bind(1, c.subject).bind(2, c.channel_type).bind(3, c.channel_name).bind(4, thread);
@@ -440,6 +460,49 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
     }
     if (p.status) d.change_status(ticket_id, t->status, *p.status, "agent", actor, now);
     d.touch(ticket_id, now);
+    tx.commit();
+    return ok();
+  });
+}
+
+Status TicketStore::merge_tickets(int64_t source, int64_t target, int64_t actor) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    if (source == target) return Error{Errc::unprocessable, "a ticket cannot be merged into itself"};
+    Transaction tx(d.h());
+    auto s = d.ticket_state(source);
+    auto t = d.ticket_state(target);
+    if (!s) return Error{Errc::not_found, "no ticket " + std::to_string(source)};
+    if (!t) return Error{Errc::unprocessable, "no ticket " + std::to_string(target) + " to merge into"};
+    if (s->status == "closed") return Error{Errc::unprocessable, "a closed ticket cannot be merged"};
+    if (t->status == "closed")
+      return Error{Errc::unprocessable, "cannot merge into a closed ticket"};
+    Stmt move(d.h(), "UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1");
+    move.bind(1, source).bind(2, target).run();
+    Stmt mark(d.h(), "UPDATE tickets SET merged_into = ?2 WHERE id = ?1");
+    mark.bind(1, source).bind(2, target).run();
+    d.change_status(source, s->status, "closed", "agent", actor, now);
+    int64_t source_customer = 0, target_customer = 0;
+    {
+      Stmt q(d.h(), "SELECT customer_id FROM tickets WHERE id = ?1");
+      q.bind(1, source);
+      q.step();
+      source_customer = q.int64(0);
+      q.reset();
+      q.bind(1, target);
+      q.step();
+      target_customer = q.int64(0);
+      q.reset();
+    }
+    // Each side's timeline, and each customer's, keeps the merge.
+    d.event({.ticket_id = source, .customer_id = source_customer, .type = "ticket.merged",
+             .actor_type = "agent", .actor_id = actor, .new_value = std::to_string(target)},
+            now);
+    d.event({.ticket_id = target, .customer_id = target_customer, .type = "ticket.merged_from",
+             .actor_type = "agent", .actor_id = actor, .old_value = std::to_string(source)},
+            now);
+    d.touch(target, now);
     tx.commit();
     return ok();
   });

@@ -70,6 +70,12 @@ class TicketStore {
   Status update_ticket(int64_t ticket_id, const TicketPatch& patch, int64_t actor_agent_id,
                        bool may_reassign);
 
+  // Merges source into target: source's messages move to target, source closes with
+  // merged_into = target, both tickets and both customers' timelines get an event, and later
+  // messages on source's thread go to target. unprocessable for itself, a closed side or a
+  // missing target; not_found for a missing source.
+  Status merge_tickets(int64_t source, int64_t target, int64_t actor_agent_id);
+
   // Appends an agent's reply or note. A public reply is queued in the outbox in the same
   // transaction, sets first_response_at if unset, and moves a new ticket to open. A note
   // changes nothing else. not_found for an unknown ticket.

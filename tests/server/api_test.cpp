@@ -50,8 +50,11 @@ class ApiTest : public testing::Test {
     ChannelConfig crm;
     crm.type = "api";
     crm.name = "crm";
-    crm.values = {{"token", "s3cret"}};
+    // Nothing listens on port 1 and the retry is an hour away: replies stay "queued" while
+    // these tests look at them (delivery itself is outbox_test's subject).
+    crm.values = {{"token", "s3cret"}, {"callback_url", "http://127.0.0.1:1/out"}};
     config.channels.push_back(crm);
+    config.outbox_retry_base_seconds = 3600;
     server_ = Server::start(config, storage::TicketStore::open({.data_dir = dir_->str()}).value())
                   .value()
                   .release();
@@ -372,6 +375,23 @@ TEST_F(ApiTest, FullTextSearchFindsTicketsAndRejectsEmptyQueries) {
   EXPECT_EQ(quoted.status, 200) << quoted.body;  // FTS5 syntax is neutralised, never an error
   EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?q=%22%22", agent_token_).status, 400);
   EXPECT_EQ(call(http::verb::get, "/api/v1/tickets?q=umbrella&cursor=123", agent_token_).status, 400);
+}
+
+TEST_F(ApiTest, MergeAnswersTheTargetWithBothConversations) {
+  int64_t a = new_ticket("first half");
+  int64_t b = new_ticket("second half");
+  auto r = call(http::verb::post, "/api/v1/tickets/" + std::to_string(a) + "/merge", agent_token_,
+                R"({"into":)" + std::to_string(b) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  EXPECT_EQ(d["id"].GetInt64(), b);
+  EXPECT_EQ(d["messages"].Size(), 2u);
+  auto source = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(a), agent_token_).body);
+  EXPECT_EQ(source["merged_into"].GetInt64(), b);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/tickets/" + std::to_string(a) + "/merge", agent_token_,
+                 R"({"into":)" + std::to_string(b) + "}").status, 422);
+  EXPECT_EQ(call(http::verb::post, "/api/v1/tickets/" + std::to_string(b) + "/merge", agent_token_,
+                 R"({"into":"x"})").status, 400);
 }
 
 TEST_F(ApiTest, CustomerShowsIdentities) {

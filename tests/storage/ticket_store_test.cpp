@@ -166,6 +166,39 @@ TEST_F(TicketStoreTest, AMessageAfterCloseOpensANewTicket) {
   EXPECT_EQ(a.customer_id, b.customer_id);
 }
 
+TEST_F(TicketStoreTest, MergeMovesMessagesClosesWithAPointerAndKeepsTheThreadFlowing) {
+  auto a = record(contact("crm", "m1", {{"api", "crm:1"}}, "thread-a"));
+  auto b = record(contact("crm", "m2", {{"api", "crm:2"}}, "thread-b"));
+  int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
+  ASSERT_TRUE(store_->merge_tickets(a.ticket_id, b.ticket_id, agent));
+  auto source = reader().ticket(a.ticket_id).value();
+  auto target = reader().ticket(b.ticket_id).value();
+  EXPECT_EQ(source.ticket.status, "closed");
+  EXPECT_EQ(source.ticket.merged_into, b.ticket_id);
+  EXPECT_TRUE(source.messages.empty());
+  EXPECT_EQ(target.messages.size(), 2u);
+  EXPECT_EQ(source.events.back().type, "ticket.merged");
+  EXPECT_EQ(target.events.back().type, "ticket.merged_from");
+  EXPECT_EQ(target.events.back().old_value, std::to_string(a.ticket_id));
+  // The customer of the merged ticket writes again on their thread: it lands on the target.
+  auto again = record(contact("crm", "m3", {{"api", "crm:1"}}, "thread-a"));
+  EXPECT_EQ(again.ticket_id, b.ticket_id);
+  EXPECT_FALSE(again.ticket_created);
+  auto counts = reader().status_counts().value();
+  EXPECT_EQ(counts["closed"], 1);
+  EXPECT_EQ(counts["new"], 1);
+}
+
+TEST_F(TicketStoreTest, MergeRefusesItselfAndClosedTickets) {
+  auto a = record(contact("crm", "m1", {{"api", "crm:1"}}, "a"));
+  auto b = record(contact("crm", "m2", {{"api", "crm:2"}}, "b"));
+  EXPECT_EQ(store_->merge_tickets(a.ticket_id, a.ticket_id, 1).error().code, Errc::unprocessable);
+  ASSERT_TRUE(store_->set_status(b.ticket_id, "closed", std::nullopt));
+  EXPECT_EQ(store_->merge_tickets(a.ticket_id, b.ticket_id, 1).error().code, Errc::unprocessable);
+  EXPECT_EQ(store_->merge_tickets(999, a.ticket_id, 1).error().code, Errc::not_found);
+  EXPECT_EQ(reader().ticket(a.ticket_id)->messages.size(), 1u);  // nothing moved
+}
+
 TEST_F(TicketStoreTest, AttachmentsAreStoredByContentOnce) {
   auto c = contact("crm", "m1", {{"api", "crm:42"}});
   c.attachments.push_back({"a.txt", "text/plain", "hello"});
