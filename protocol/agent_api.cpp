@@ -260,6 +260,54 @@ Result<int64_t> parse_merge(std::string_view body) {
   return into->value.GetInt64();
 }
 
+Result<std::string> parse_customer_name(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  return required_string(*doc, "name", 1, 256);
+}
+
+Result<Identity> parse_identity(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  auto type = required_string(*doc, "type", 1, 20);
+  auto address = required_string(*doc, "address", 1, 256);
+  if (!type) return type.error();
+  if (!address) return address.error();
+  if (*type == "email") {
+    auto e = normalize_email(*address);
+    if (!e) return Error{Errc::unprocessable, "address is not an email address"};
+    return Identity{"email", *e};
+  }
+  if (*type == "phone" || *type == "whatsapp") {
+    auto p = normalize_phone(*address);
+    if (!p) return Error{Errc::unprocessable, "address is not a phone number"};
+    return Identity{*type, *p};
+  }
+  if (*type == "telegram" || *type == "messenger" || *type == "instagram")
+    return Identity{*type, *address};
+  return Error{Errc::unprocessable,
+               "type must be email, phone, whatsapp, telegram, messenger or instagram"};
+}
+
+std::vector<Identity> identity_candidates(std::string_view lookup) {
+  std::vector<Identity> out;
+  if (auto e = normalize_email(lookup)) out.push_back({"email", *e});
+  if (auto p = normalize_phone(lookup)) {
+    out.push_back({"phone", *p});
+    out.push_back({"whatsapp", *p});
+  }
+  for (const char* t : {"telegram", "messenger", "instagram"})
+    out.push_back({t, std::string(lookup)});
+  return out;
+}
+
+std::string encode_customers(const std::vector<CustomerView>& customers) {
+  std::string out = R"({"customers":[)";
+  for (std::size_t i = 0; i < customers.size(); ++i)
+    out += (i ? "," : "") + encode_customer(customers[i]);
+  return out + "]}";
+}
+
 Result<std::string> parse_group_name(std::string_view body) {
   auto doc = parse_object(body);
   if (!doc) return doc.error();
@@ -477,6 +525,8 @@ std::string encode_customer(const CustomerView& c) {
   w.StartArray();
   for (const auto& i : c.identities) {
     w.StartObject();
+    w.Key("id");
+    w.Int64(i.id);
     key_str(w, "type", i.type);
     key_str(w, "address", i.address);
     w.EndObject();

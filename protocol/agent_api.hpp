@@ -37,6 +37,17 @@ inline constexpr std::size_t kMaxReplyBytes = 256 * 1024;
 // POST /api/v1/tickets/{id}/merge: {"into":42}
 Result<int64_t> parse_merge(std::string_view body);
 
+// PATCH /api/v1/customers/{id}: {"name":"Ada Lovelace"}
+Result<std::string> parse_customer_name(std::string_view body);
+// POST /api/v1/customers/{id}/identities: {"type":"email","address":"Ada@Example.com"}.
+// type is email, phone, whatsapp, telegram, messenger or instagram; email, phone and whatsapp
+// addresses are normalised the way ingestion stores them.
+Result<Identity> parse_identity(std::string_view body);
+// Every stored form an agent's lookup string could have: as an email, a phone (and WhatsApp
+// number), and as a raw per-channel id.
+std::vector<Identity> identity_candidates(std::string_view lookup);
+std::string encode_customers(const std::vector<CustomerView>& customers);
+
 // Admin: {"name":"Billing"}
 Result<std::string> parse_group_name(std::string_view body);
 struct NewAgentRequest {

@@ -55,10 +55,15 @@ struct TicketView {
   std::vector<EventRow> events;
 };
 
+struct IdentityRow {
+  int64_t id = 0;
+  std::string type, address;
+};
+
 struct CustomerView {
   int64_t id = 0;
   std::string name;
-  std::vector<Identity> identities;
+  std::vector<IdentityRow> identities;
   int64_t created_at = 0;
 };
 

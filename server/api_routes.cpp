@@ -234,6 +234,56 @@ void merge_ticket(const CallPtr& c) {
       });
 }
 
+void find_customers(const CallPtr& c) {
+  auto q = protocol::parse_query_string(c->req.target);
+  if (!q || !q->count("identity") || q->at("identity").empty() || q->at("identity").size() > 256)
+    return c->respond(error_response(
+        {Errc::bad_request, "look customers up by ?identity= (an email, phone or channel id)"}));
+  using List = std::vector<CustomerView>;
+  read<List>(
+      c,
+      [candidates = protocol::identity_candidates(q->at("identity"))](storage::TicketReader& r) {
+        return r.customers_by_identity(candidates);
+      },
+      [c](List found) { c->respond(json(200, protocol::encode_customers(found))); });
+}
+
+void answer_customer(const CallPtr& c, int64_t id, int status) {
+  read<CustomerView>(
+      c, [id](storage::TicketReader& r) { return r.customer(id); },
+      [c, status](CustomerView v) { c->respond(json(status, protocol::encode_customer(v))); });
+}
+
+void rename_customer(const CallPtr& c) {
+  auto name = protocol::parse_customer_name(c->req.body);
+  if (!name) return c->respond(error_response(name.error()));
+  write<Unit>(
+      c,
+      [id = c->ids[0], n = name.value(), actor = c->who.agent_id](storage::TicketStore& s) {
+        return s.rename_customer(id, n, actor);
+      },
+      [c](Unit) { answer_customer(c, c->ids[0], 200); });
+}
+
+void add_identity(const CallPtr& c) {
+  auto identity = protocol::parse_identity(c->req.body);
+  if (!identity) return c->respond(error_response(identity.error()));
+  write<int64_t>(
+      c,
+      [id = c->ids[0], i = identity.value(), actor = c->who.agent_id](storage::TicketStore& s) {
+        return s.add_identity(id, i, actor);
+      },
+      [c](int64_t) { answer_customer(c, c->ids[0], 201); });
+}
+
+void remove_identity(const CallPtr& c) {
+  write<Unit>(
+      c,
+      [customer = c->ids[0], identity = c->ids[1], actor = c->who.agent_id](
+          storage::TicketStore& s) { return s.remove_identity(customer, identity, actor); },
+      [c](Unit) { answer_customer(c, c->ids[0], 200); });
+}
+
 void get_customer(const CallPtr& c) {
   read<CustomerView>(
       c, [id = c->ids[0]](storage::TicketReader& r) { return r.customer(id); },
@@ -341,7 +391,11 @@ const std::vector<Route>& routes() {
       {{"PATCH", "/api/v1/tickets/{id}", "agent"}, patch_ticket},
       {{"POST", "/api/v1/tickets/{id}/messages", "agent"}, post_message},
       {{"POST", "/api/v1/tickets/{id}/merge", "agent"}, merge_ticket},
+      {{"GET", "/api/v1/customers", "agent"}, find_customers},
       {{"GET", "/api/v1/customers/{id}", "agent"}, get_customer},
+      {{"PATCH", "/api/v1/customers/{id}", "agent"}, rename_customer},
+      {{"POST", "/api/v1/customers/{id}/identities", "agent"}, add_identity},
+      {{"DELETE", "/api/v1/customers/{id}/identities/{id}", "agent"}, remove_identity},
       {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
       {{"GET", "/api/v1/stats/queues", "supervisor"}, queue_stats},
       {{"GET", "/api/v1/groups", "agent"}, list_groups},

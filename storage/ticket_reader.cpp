@@ -78,7 +78,8 @@ struct TicketReader::Impl {
                        "ORDER BY s.rowid DESC LIMIT ?3"};
   Stmt subject_matches{h(), "SELECT rowid FROM subject_search WHERE subject_search MATCH ?1 "
                             "ORDER BY rowid DESC LIMIT ?2"};
-  Stmt identities{h(), "SELECT type, address FROM identities WHERE customer_id = ?1 ORDER BY id"};
+  Stmt identities{h(), "SELECT type, address, id FROM identities WHERE customer_id = ?1 ORDER BY id"};
+  Stmt identity_owner{h(), "SELECT customer_id FROM identities WHERE type = ?1 AND address = ?2"};
   Stmt counts{h(), "SELECT status, n FROM status_counts"};
   Stmt due{h(),
            "SELECT o.id, o.message_id, m.ticket_id, t.customer_id, o.channel_type, "
@@ -319,7 +320,7 @@ Result<CustomerView> TicketReader::customer(int64_t id) {
     }
     StmtUse q(impl_->identities);
     q->bind(1, id);
-    while (q->step()) c.identities.push_back({q->text(0), q->text(1)});
+    while (q->step()) c.identities.push_back({q->int64(2), q->text(0), q->text(1)});
     return c;
   });
 }
@@ -352,6 +353,28 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
     }
     return out;
   });
+}
+
+Result<std::vector<CustomerView>> TicketReader::customers_by_identity(
+    const std::vector<Identity>& candidates) {
+  std::vector<int64_t> ids;
+  auto found = guarded([&]() -> Status {
+    for (const auto& c : candidates) {
+      StmtUse q(impl_->identity_owner);
+      q->bind(1, c.type).bind(2, c.address);
+      if (q->step() && std::find(ids.begin(), ids.end(), q->int64(0)) == ids.end())
+        ids.push_back(q->int64(0));
+    }
+    return ok();
+  });
+  if (!found) return found.error();
+  std::vector<CustomerView> out;
+  for (auto id : ids) {
+    auto c = customer(id);
+    if (!c) return c.error();
+    out.push_back(std::move(c).value());
+  }
+  return out;
 }
 
 Result<std::map<std::string, int64_t>> TicketReader::status_counts() {

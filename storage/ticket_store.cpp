@@ -465,6 +465,83 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
   });
 }
 
+namespace {
+bool customer_exists(sqlite3* db, int64_t id) {
+  Stmt q(db, "SELECT 1 FROM customers WHERE id = ?1");
+  q.bind(1, id);
+  return q.step();
+}
+}  // namespace
+
+Status TicketStore::rename_customer(int64_t customer_id, const std::string& name, int64_t actor) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    Stmt old(d.h(), "SELECT name FROM customers WHERE id = ?1");
+    old.bind(1, customer_id);
+    if (!old.step()) return Error{Errc::not_found, "no customer " + std::to_string(customer_id)};
+    std::string before = old.text(0);
+    old.reset();
+    d.set_customer_name.bind(1, customer_id).bind(2, name).bind(3, now).run();
+    d.event({.customer_id = customer_id, .type = "customer.renamed", .actor_type = "agent",
+             .actor_id = actor, .old_value = before, .new_value = name},
+            now);
+    tx.commit();
+    return ok();
+  });
+}
+
+Result<int64_t> TicketStore::add_identity(int64_t customer_id, const Identity& identity,
+                                          int64_t actor) {
+  return guarded([&]() -> Result<int64_t> {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    if (!customer_exists(d.h(), customer_id))
+      return Error{Errc::not_found, "no customer " + std::to_string(customer_id)};
+    {
+      StmtUse q(d.find_identity);
+      q->bind(1, identity.type).bind(2, identity.address);
+      if (q->step())
+        return Error{Errc::conflict, "that identity belongs to customer " +
+                                         std::to_string(q->int64(0))};
+    }
+    Stmt ins(d.h(), "INSERT INTO identities(customer_id, type, address, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    ins.bind(1, customer_id).bind(2, identity.type).bind(3, identity.address).bind(4, now);
+    ins.step();
+    int64_t id = ins.int64(0);
+    ins.reset();
+    d.event({.customer_id = customer_id, .type = "identity.added", .actor_type = "agent",
+             .actor_id = actor, .new_value = identity.type + ":" + identity.address},
+            now);
+    tx.commit();
+    return id;
+  });
+}
+
+Status TicketStore::remove_identity(int64_t customer_id, int64_t identity_id, int64_t actor) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    Stmt del(d.h(), "DELETE FROM identities WHERE id = ?1 AND customer_id = ?2 "
+                    "RETURNING type, address");
+    del.bind(1, identity_id).bind(2, customer_id);
+    if (!del.step())
+      return Error{Errc::not_found, "customer " + std::to_string(customer_id) +
+                                        " has no identity " + std::to_string(identity_id)};
+    std::string gone = del.text(0) + ":" + del.text(1);
+    del.reset();
+    d.event({.customer_id = customer_id, .type = "identity.removed", .actor_type = "agent",
+             .actor_id = actor, .old_value = gone},
+            now);
+    tx.commit();
+    return ok();
+  });
+}
+
 Status TicketStore::merge_tickets(int64_t source, int64_t target, int64_t actor) {
   return guarded([&]() -> Status {
     auto& d = *impl_;

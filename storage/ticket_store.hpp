@@ -76,6 +76,14 @@ class TicketStore {
   // missing target; not_found for a missing source.
   Status merge_tickets(int64_t source, int64_t target, int64_t actor_agent_id);
 
+  // An agent edits a customer. Each change is an event on the customer's timeline.
+  // not_found for an unknown customer; add_identity answers conflict when the identity is
+  // already someone's (its owner is named: merging customers is a separate, deliberate act).
+  Status rename_customer(int64_t customer_id, const std::string& name, int64_t actor_agent_id);
+  Result<int64_t> add_identity(int64_t customer_id, const Identity& identity,
+                               int64_t actor_agent_id);
+  Status remove_identity(int64_t customer_id, int64_t identity_id, int64_t actor_agent_id);
+
   // Appends an agent's reply or note. A public reply is queued in the outbox in the same
   // transaction, sets first_response_at if unset, and moves a new ticket to open. A note
   // changes nothing else. not_found for an unknown ticket.

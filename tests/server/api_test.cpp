@@ -105,8 +105,8 @@ class ApiTest : public testing::Test {
 http::verb verb_of(const std::string& m) { return http::string_to_verb(m); }
 
 std::string concrete(std::string pattern) {
-  auto at = pattern.find("{id}");
-  if (at != std::string::npos) pattern.replace(at, 4, "1");
+  for (auto at = pattern.find("{id}"); at != std::string::npos; at = pattern.find("{id}"))
+    pattern.replace(at, 4, "1");
   return pattern;
 }
 
@@ -392,6 +392,44 @@ TEST_F(ApiTest, MergeAnswersTheTargetWithBothConversations) {
                  R"({"into":)" + std::to_string(b) + "}").status, 422);
   EXPECT_EQ(call(http::verb::post, "/api/v1/tickets/" + std::to_string(b) + "/merge", agent_token_,
                  R"({"into":"x"})").status, 400);
+}
+
+TEST_F(ApiTest, AgentsRenameCustomersAndManageTheirIdentities) {
+  int64_t ticket = new_ticket();
+  auto t = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(ticket), agent_token_).body);
+  std::string path = "/api/v1/customers/" + std::to_string(t["customer_id"].GetInt64());
+  auto renamed = call(http::verb::patch, path, agent_token_, R"({"name":"Grace Hopper"})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(std::string(parse(renamed.body)["name"].GetString()), "Grace Hopper");
+
+  auto added = call(http::verb::post, path + "/identities", agent_token_,
+                    R"({"type":"email","address":"Grace@Navy.mil"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  auto c = parse(added.body);
+  ASSERT_EQ(c["identities"].Size(), 2u);
+  EXPECT_EQ(std::string(c["identities"][1]["address"].GetString()), "grace@navy.mil");
+  int64_t identity = c["identities"][1]["id"].GetInt64();
+
+  // Found by that email however it is typed; an identity already taken is refused.
+  auto found = parse(call(http::verb::get, "/api/v1/customers?identity=GRACE%40navy.mil", agent_token_).body);
+  ASSERT_EQ(found["customers"].Size(), 1u);
+  EXPECT_EQ(found["customers"][0]["id"].GetInt64(), t["customer_id"].GetInt64());
+  int64_t other_ticket = new_ticket();
+  auto other = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(other_ticket), agent_token_).body);
+  auto taken = call(http::verb::post, "/api/v1/customers/" + std::to_string(other["customer_id"].GetInt64()) +
+                                          "/identities",
+                    agent_token_, R"({"type":"email","address":"grace@navy.mil"})");
+  EXPECT_EQ(taken.status, 409);
+  EXPECT_EQ(call(http::verb::post, path + "/identities", agent_token_,
+                 R"({"type":"fax","address":"123"})").status, 422);
+  EXPECT_EQ(call(http::verb::post, path + "/identities", agent_token_,
+                 R"({"type":"phone","address":"call me"})").status, 422);
+
+  auto removed = call(http::verb::delete_, path + "/identities/" + std::to_string(identity), agent_token_);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(parse(removed.body)["identities"].Size(), 1u);
+  EXPECT_EQ(call(http::verb::delete_, path + "/identities/" + std::to_string(identity), agent_token_).status, 404);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/customers", agent_token_).status, 400);
 }
 
 TEST_F(ApiTest, CustomerShowsIdentities) {
