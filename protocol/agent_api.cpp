@@ -533,6 +533,7 @@ std::string encode_customer(const CustomerView& c) {
   }
   w.EndArray();
   key_time(w, "created_at", c.created_at);
+  key_opt_int(w, "merged_into", c.merged_into);
   w.EndObject();
   return done(buf);
 }

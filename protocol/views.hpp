@@ -64,6 +64,7 @@ struct CustomerView {
   int64_t id = 0;
   std::string name;
   std::vector<IdentityRow> identities;
+  std::optional<int64_t> merged_into;
   int64_t created_at = 0;
 };
 

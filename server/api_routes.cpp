@@ -284,6 +284,26 @@ void remove_identity(const CallPtr& c) {
       [c](Unit) { answer_customer(c, c->ids[0], 200); });
 }
 
+void merge_customer(const CallPtr& c) {
+  auto into = protocol::parse_merge(c->req.body);
+  if (!into) return c->respond(error_response(into.error()));
+  write<Unit>(
+      c,
+      [source = c->ids[0], target = into.value(), actor = c->who.agent_id](storage::TicketStore& s) {
+        return s.merge_customers(source, target, actor);
+      },
+      [c, target = into.value()](Unit) { answer_customer(c, target, 200); });
+}
+
+void unmerge_customer(const CallPtr& c) {
+  write<Unit>(
+      c,
+      [source = c->ids[0], actor = c->who.agent_id](storage::TicketStore& s) {
+        return s.unmerge_customer(source, actor);
+      },
+      [c](Unit) { answer_customer(c, c->ids[0], 200); });
+}
+
 void get_customer(const CallPtr& c) {
   read<CustomerView>(
       c, [id = c->ids[0]](storage::TicketReader& r) { return r.customer(id); },
@@ -396,6 +416,8 @@ const std::vector<Route>& routes() {
       {{"PATCH", "/api/v1/customers/{id}", "agent"}, rename_customer},
       {{"POST", "/api/v1/customers/{id}/identities", "agent"}, add_identity},
       {{"DELETE", "/api/v1/customers/{id}/identities/{id}", "agent"}, remove_identity},
+      {{"POST", "/api/v1/customers/{id}/merge", "agent"}, merge_customer},
+      {{"POST", "/api/v1/customers/{id}/unmerge", "agent"}, unmerge_customer},
       {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
       {{"GET", "/api/v1/stats/queues", "supervisor"}, queue_stats},
       {{"GET", "/api/v1/groups", "agent"}, list_groups},

@@ -22,7 +22,8 @@ CREATE TABLE customers(
   id          INTEGER PRIMARY KEY,
   name        TEXT NOT NULL DEFAULT '',
   created_at  INTEGER NOT NULL,
-  updated_at  INTEGER NOT NULL
+  updated_at  INTEGER NOT NULL,
+  merged_into INTEGER REFERENCES customers(id)  -- set while merged into another customer
 );
 CREATE TABLE identities(
   id          INTEGER PRIMARY KEY,
@@ -172,6 +173,24 @@ CREATE TABLE outbox(
   created_at      INTEGER NOT NULL
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
+
+-- Customer merges, kept so they can be undone exactly: what moved is listed item by item.
+CREATE TABLE customer_merges(
+  id         INTEGER PRIMARY KEY,
+  source_id  INTEGER NOT NULL REFERENCES customers(id),
+  target_id  INTEGER NOT NULL REFERENCES customers(id),
+  actor_id   INTEGER,
+  created_at INTEGER NOT NULL,
+  undone_at  INTEGER
+);
+CREATE INDEX customer_merges_by_source ON customer_merges(source_id, id);
+CREATE TABLE customer_merge_items(
+  merge_id  INTEGER NOT NULL REFERENCES customer_merges(id),
+  kind      TEXT NOT NULL CHECK (kind IN ('identity','ticket')),
+  item_id   INTEGER NOT NULL,
+  old_value TEXT,  -- a ticket's thread key before it was rekeyed to the target
+  PRIMARY KEY(merge_id, kind, item_id)
+) WITHOUT ROWID;
 )sql",
 
     // v3: full-text search over message bodies and ticket subjects. External-content FTS5

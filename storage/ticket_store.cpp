@@ -542,6 +542,90 @@ Status TicketStore::remove_identity(int64_t customer_id, int64_t identity_id, in
   });
 }
 
+Status TicketStore::merge_customers(int64_t source, int64_t target, int64_t actor) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    if (source == target) return Error{Errc::unprocessable, "a customer cannot be merged into itself"};
+    Transaction tx(d.h());
+    auto merged = [&](int64_t id) -> std::optional<bool> {
+      Stmt q(d.h(), "SELECT merged_into IS NOT NULL FROM customers WHERE id = ?1");
+      q.bind(1, id);
+      if (!q.step()) return std::nullopt;
+      return q.int64(0) != 0;
+    };
+    auto s = merged(source), t = merged(target);
+    if (!s) return Error{Errc::not_found, "no customer " + std::to_string(source)};
+    if (!t) return Error{Errc::unprocessable, "no customer " + std::to_string(target) + " to merge into"};
+    if (*s || *t) return Error{Errc::unprocessable, "a merged customer cannot be merged again; unmerge first"};
+    Stmt m(d.h(), "INSERT INTO customer_merges(source_id, target_id, actor_id, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    m.bind(1, source).bind(2, target).bind(3, actor).bind(4, now);
+    m.step();
+    int64_t merge_id = m.int64(0);
+    m.reset();
+    std::string from_key = "customer:" + std::to_string(source);
+    std::string to_key = "customer:" + std::to_string(target);
+    // Record first, then move: the record lists exactly what this merge moved.
+    Stmt items(d.h(),
+               "INSERT INTO customer_merge_items(merge_id, kind, item_id, old_value) "
+               "SELECT ?1, 'identity', id, NULL FROM identities WHERE customer_id = ?2 "
+               "UNION ALL SELECT ?1, 'ticket', id, thread_key FROM tickets WHERE customer_id = ?2");
+    items.bind(1, merge_id).bind(2, source).run();
+    Stmt ids(d.h(), "UPDATE identities SET customer_id = ?2 WHERE customer_id = ?1");
+    ids.bind(1, source).bind(2, target).run();
+    Stmt tickets(d.h(), "UPDATE tickets SET customer_id = ?2, thread_key = CASE WHEN "
+                        "thread_key = ?3 THEN ?4 ELSE thread_key END WHERE customer_id = ?1");
+    tickets.bind(1, source).bind(2, target).bind(3, from_key).bind(4, to_key).run();
+    Stmt mark(d.h(), "UPDATE customers SET merged_into = ?2, updated_at = ?3 WHERE id = ?1");
+    mark.bind(1, source).bind(2, target).bind(3, now).run();
+    d.event({.customer_id = source, .type = "customer.merged", .actor_type = "agent",
+             .actor_id = actor, .new_value = std::to_string(target)},
+            now);
+    d.event({.customer_id = target, .type = "customer.merged_from", .actor_type = "agent",
+             .actor_id = actor, .old_value = std::to_string(source)},
+            now);
+    tx.commit();
+    return ok();
+  });
+}
+
+Status TicketStore::unmerge_customer(int64_t source, int64_t actor) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    Stmt m(d.h(), "SELECT id, target_id FROM customer_merges WHERE source_id = ?1 AND "
+                  "undone_at IS NULL ORDER BY id DESC LIMIT 1");
+    m.bind(1, source);
+    if (!m.step()) return Error{Errc::unprocessable, "customer " + std::to_string(source) + " is not merged"};
+    int64_t merge_id = m.int64(0), target = m.int64(1);
+    m.reset();
+    // Only what this merge moved and still sits with the target goes back.
+    Stmt ids(d.h(), "UPDATE identities SET customer_id = ?2 WHERE customer_id = ?3 AND id IN "
+                    "(SELECT item_id FROM customer_merge_items WHERE merge_id = ?1 AND kind = 'identity')");
+    ids.bind(1, merge_id).bind(2, source).bind(3, target).run();
+    Stmt tickets(d.h(),
+                 "UPDATE tickets SET customer_id = ?2, thread_key = (SELECT old_value FROM "
+                 "customer_merge_items i WHERE i.merge_id = ?1 AND i.kind = 'ticket' AND "
+                 "i.item_id = tickets.id) WHERE customer_id = ?3 AND id IN (SELECT item_id FROM "
+                 "customer_merge_items WHERE merge_id = ?1 AND kind = 'ticket')");
+    tickets.bind(1, merge_id).bind(2, source).bind(3, target).run();
+    Stmt done(d.h(), "UPDATE customer_merges SET undone_at = ?2 WHERE id = ?1");
+    done.bind(1, merge_id).bind(2, now).run();
+    Stmt mark(d.h(), "UPDATE customers SET merged_into = NULL, updated_at = ?2 WHERE id = ?1");
+    mark.bind(1, source).bind(2, now).run();
+    d.event({.customer_id = source, .type = "customer.unmerged", .actor_type = "agent",
+             .actor_id = actor, .old_value = std::to_string(target)},
+            now);
+    d.event({.customer_id = target, .type = "customer.unmerged_from", .actor_type = "agent",
+             .actor_id = actor, .old_value = std::to_string(source)},
+            now);
+    tx.commit();
+    return ok();
+  });
+}
+
 Status TicketStore::merge_tickets(int64_t source, int64_t target, int64_t actor) {
   return guarded([&]() -> Status {
     auto& d = *impl_;

@@ -84,6 +84,14 @@ class TicketStore {
                                int64_t actor_agent_id);
   Status remove_identity(int64_t customer_id, int64_t identity_id, int64_t actor_agent_id);
 
+  // Merges customer source into target: identities and tickets move to target (a threadless
+  // channel's open ticket follows, so the conversation stays one), source keeps a pointer, and
+  // both timelines get an event. Reversible: unmerge_customer moves back exactly what moved.
+  // unprocessable for itself, an already merged side, or a missing target.
+  Status merge_customers(int64_t source, int64_t target, int64_t actor_agent_id);
+  // Undoes source's latest merge. unprocessable when source is not merged.
+  Status unmerge_customer(int64_t source, int64_t actor_agent_id);
+
   // Appends an agent's reply or note. A public reply is queued in the outbox in the same
   // transaction, sets first_response_at if unset, and moves a new ticket to open. A note
   // changes nothing else. not_found for an unknown ticket.

@@ -432,6 +432,31 @@ TEST_F(ApiTest, AgentsRenameCustomersAndManageTheirIdentities) {
   EXPECT_EQ(call(http::verb::get, "/api/v1/customers", agent_token_).status, 400);
 }
 
+TEST_F(ApiTest, CustomerMergeIsReversible) {
+  auto customer_of = [&](int64_t ticket) {
+    return parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(ticket), agent_token_).body)
+        ["customer_id"].GetInt64();
+  };
+  int64_t ta = new_ticket(), tb = new_ticket();
+  int64_t a = customer_of(ta), b = customer_of(tb);
+  std::string pa = "/api/v1/customers/" + std::to_string(a);
+  auto merged = call(http::verb::post, pa + "/merge", agent_token_, R"({"into":)" + std::to_string(b) + "}");
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(parse(merged.body)["identities"].Size(), 2u);
+  EXPECT_EQ(customer_of(ta), b);
+  EXPECT_EQ(parse(call(http::verb::get, pa, agent_token_).body)["merged_into"].GetInt64(), b);
+  EXPECT_EQ(call(http::verb::post, pa + "/merge", agent_token_, R"({"into":)" + std::to_string(b) + "}").status, 422);
+
+  auto undone = call(http::verb::post, pa + "/unmerge", agent_token_);
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  auto back = parse(undone.body);
+  EXPECT_TRUE(back["merged_into"].IsNull());
+  EXPECT_EQ(back["identities"].Size(), 1u);
+  EXPECT_EQ(customer_of(ta), a);
+  EXPECT_EQ(customer_of(tb), b);
+  EXPECT_EQ(call(http::verb::post, pa + "/unmerge", agent_token_).status, 422);
+}
+
 TEST_F(ApiTest, CustomerShowsIdentities) {
   int64_t id = new_ticket();
   auto t = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(id), agent_token_).body);

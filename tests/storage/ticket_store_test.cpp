@@ -199,6 +199,23 @@ TEST_F(TicketStoreTest, MergeRefusesItselfAndClosedTickets) {
   EXPECT_EQ(reader().ticket(a.ticket_id)->messages.size(), 1u);  // nothing moved
 }
 
+TEST_F(TicketStoreTest, AMergedCustomersConversationStaysOneAndUnmergeRestoresIt) {
+  // Threadless channel: each customer has their one open ticket on it.
+  auto a = record(contact("crm", "m1", {{"api", "crm:a"}}));
+  auto b = record(contact("crm", "m2", {{"api", "crm:b"}}));
+  ASSERT_TRUE(store_->merge_customers(a.customer_id, b.customer_id, 1));
+  // a's identity now resolves to b; a's messages join b's newest open conversation.
+  auto later = record(contact("crm", "m3", {{"api", "crm:a"}}));
+  EXPECT_EQ(later.customer_id, b.customer_id);
+  EXPECT_EQ(later.ticket_id, std::max(a.ticket_id, b.ticket_id));  // the newest open one
+  ASSERT_TRUE(store_->unmerge_customer(a.customer_id, 1));
+  auto after = record(contact("crm", "m4", {{"api", "crm:a"}}));
+  EXPECT_EQ(after.customer_id, a.customer_id);
+  EXPECT_EQ(after.ticket_id, a.ticket_id);
+  EXPECT_EQ(reader().ticket(a.ticket_id)->ticket.customer_id, a.customer_id);
+  EXPECT_EQ(store_->unmerge_customer(a.customer_id, 1).error().code, Errc::unprocessable);
+}
+
 TEST_F(TicketStoreTest, AttachmentsAreStoredByContentOnce) {
   auto c = contact("crm", "m1", {{"api", "crm:42"}});
   c.attachments.push_back({"a.txt", "text/plain", "hello"});
