@@ -301,11 +301,53 @@ std::vector<Identity> identity_candidates(std::string_view lookup) {
   return out;
 }
 
-std::string encode_customers(const std::vector<CustomerView>& customers) {
+std::string encode_customers(const std::vector<CustomerView>& customers,
+                             const std::optional<std::string>& next_cursor) {
   std::string out = R"({"customers":[)";
   for (std::size_t i = 0; i < customers.size(); ++i)
     out += (i ? "," : "") + encode_customer(customers[i]);
-  return out + "]}";
+  out += "]";
+  if (next_cursor) out += R"(,"next_cursor":")" + *next_cursor + "\"";
+  return out + "}";
+}
+
+Result<AgentUpdate> parse_agent_update(std::string_view body) {
+  auto doc = parse_object(body);
+  if (!doc) return doc.error();
+  AgentUpdate u;
+  for (auto& m : doc->GetObject()) {
+    std::string_view k(m.name.GetString(), m.name.GetStringLength());
+    if (k == "role") {
+      if (!m.value.IsString()) return bad("role must be a string");
+      u.role = std::string(m.value.GetString(), m.value.GetStringLength());
+      if (!is_role(*u.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
+    } else if (k == "active") {
+      if (!m.value.IsBool()) return bad("active must be true or false");
+      u.active = m.value.GetBool();
+    } else {
+      return bad("unknown field " + std::string(k));
+    }
+  }
+  if (!u.role && !u.active) return bad("nothing to change");
+  return u;
+}
+
+std::string encode_channels(const std::vector<std::pair<std::string, std::string>>& channels) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("channels");
+  w.StartArray();
+  for (const auto& [type, name] : channels) {
+    w.StartObject();
+    key_str(w, "type", type);
+    key_str(w, "name", name);
+    key_str(w, "webhook", "/webhooks/" + type + "/" + name);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return done(buf);
 }
 
 Result<std::string> parse_group_name(std::string_view body) {

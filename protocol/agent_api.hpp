@@ -46,7 +46,16 @@ Result<Identity> parse_identity(std::string_view body);
 // Every stored form an agent's lookup string could have: as an email, a phone (and WhatsApp
 // number), and as a raw per-channel id.
 std::vector<Identity> identity_candidates(std::string_view lookup);
-std::string encode_customers(const std::vector<CustomerView>& customers);
+std::string encode_customers(const std::vector<CustomerView>& customers,
+                             const std::optional<std::string>& next_cursor = std::nullopt);
+struct AgentUpdate {
+  std::optional<std::string> role;
+  std::optional<bool> active;
+};
+// Admin, PATCH /api/v1/agents/{id}: {"role":"supervisor","active":false}
+Result<AgentUpdate> parse_agent_update(std::string_view body);
+// {"channels":[{"type","name","webhook"}]} from (type, name) pairs.
+std::string encode_channels(const std::vector<std::pair<std::string, std::string>>& channels);
 
 // Admin: {"name":"Billing"}
 Result<std::string> parse_group_name(std::string_view body);

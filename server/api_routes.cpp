@@ -235,11 +235,32 @@ void merge_ticket(const CallPtr& c) {
 }
 
 void find_customers(const CallPtr& c) {
-  auto q = protocol::parse_query_string(c->req.target);
-  if (!q || !q->count("identity") || q->at("identity").empty() || q->at("identity").size() > 256)
-    return c->respond(error_response(
-        {Errc::bad_request, "look customers up by ?identity= (an email, phone or channel id)"}));
   using List = std::vector<CustomerView>;
+  auto q = protocol::parse_query_string(c->req.target);
+  if (!q) return c->respond(error_response({Errc::bad_request, "malformed query string"}));
+  if (!q->count("identity")) {  // a plain list, newest first
+    std::optional<int64_t> before;
+    std::size_t limit = 25;
+    if (q->count("cursor")) {
+      before = to_id(q->at("cursor"));
+      if (!before) return c->respond(error_response({Errc::bad_request, "cursor is not one this server gave"}));
+    }
+    if (q->count("limit")) {
+      auto n = to_id(q->at("limit"));
+      if (!n || *n > 100) return c->respond(error_response({Errc::bad_request, "limit must be 1 to 100"}));
+      limit = static_cast<std::size_t>(*n);
+    }
+    return read<List>(
+        c, [before, limit](storage::TicketReader& r) { return r.customers(before, limit); },
+        [c, limit](List page) {
+          std::optional<std::string> next;
+          if (page.size() == limit && !page.empty()) next = std::to_string(page.back().id);
+          c->respond(json(200, protocol::encode_customers(page, next)));
+        });
+  }
+  if (q->at("identity").empty() || q->at("identity").size() > 256)
+    return c->respond(error_response(
+        {Errc::bad_request, "identity must be an email, phone or channel id"}));
   read<List>(
       c,
       [candidates = protocol::identity_candidates(q->at("identity"))](storage::TicketReader& r) {
@@ -348,11 +369,35 @@ void rename_group(const CallPtr& c) {
       });
 }
 
-void list_agents(const CallPtr& c) {
+void list_agents_of(const CallPtr& c) {
   read<std::vector<AgentRow>>(
       c, [](storage::TicketReader& r) { return r.agents(); },
       [c](std::vector<AgentRow> a) { c->respond(json(200, protocol::encode_agents(a))); });
 }
+
+void delete_group(const CallPtr& c) {
+  write<Unit>(
+      c, [id = c->ids[0], actor = c->who.agent_id](storage::TicketStore& s) { return s.delete_group(id, actor); },
+      [c](Unit) { c->respond(json(200, R"({"status":"deleted"})")); });
+}
+
+void update_agent(const CallPtr& c) {
+  auto u = protocol::parse_agent_update(c->req.body);
+  if (!u) return c->respond(error_response(u.error()));
+  int64_t id = c->ids[0];
+  write<Unit>(
+      c, [id, u = u.value()](storage::TicketStore& s) { return s.update_agent(id, u.role, u.active); },
+      [c](Unit) { list_agents_of(c); });
+}
+
+void list_channels(const CallPtr& c) {
+  // Channels come from the config file; secrets never leave it.
+  std::vector<std::pair<std::string, std::string>> channels;
+  for (const auto& ch : c->app.config.channels) channels.emplace_back(ch.type, ch.name);
+  c->respond(json(200, protocol::encode_channels(channels)));
+}
+
+void list_agents(const CallPtr& c) { list_agents_of(c); }
 
 void create_agent(const CallPtr& c) {
   auto a = protocol::parse_new_agent(c->req.body);
@@ -423,6 +468,9 @@ const std::vector<Route>& routes() {
       {{"GET", "/api/v1/groups", "agent"}, list_groups},
       {{"POST", "/api/v1/groups", "admin"}, create_group},
       {{"PATCH", "/api/v1/groups/{id}", "admin"}, rename_group},
+      {{"DELETE", "/api/v1/groups/{id}", "admin"}, delete_group},
+      {{"PATCH", "/api/v1/agents/{id}", "admin"}, update_agent},
+      {{"GET", "/api/v1/channels", "admin"}, list_channels},
       {{"GET", "/api/v1/agents", "supervisor"}, list_agents},
       {{"POST", "/api/v1/agents", "admin"}, create_agent},
       {{"GET", "/api/v1/tokens", "admin"}, list_tokens},

@@ -356,6 +356,25 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
   });
 }
 
+Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t> before_id,
+                                                        std::size_t limit) {
+  std::vector<int64_t> ids;
+  auto page = guarded([&]() -> Status {
+    Stmt q(impl_->h(), "SELECT id FROM customers WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
+    q.bind(1, before_id.value_or(INT64_MAX)).bind(2, static_cast<int64_t>(limit));
+    while (q.step()) ids.push_back(q.int64(0));
+    return ok();
+  });
+  if (!page) return page.error();
+  std::vector<CustomerView> out;
+  for (auto id : ids) {
+    auto c = customer(id);
+    if (!c) return c.error();
+    out.push_back(std::move(c).value());
+  }
+  return out;
+}
+
 Result<std::vector<CustomerView>> TicketReader::customers_by_identity(
     const std::vector<Identity>& candidates) {
   std::vector<int64_t> ids;

@@ -64,6 +64,8 @@ class TicketReader {
                             std::optional<int64_t> before_message);
   Result<TicketView> ticket(int64_t id);
   Result<CustomerView> customer(int64_t id);
+  // Customers newest first, continuing below before_id.
+  Result<std::vector<CustomerView>> customers(std::optional<int64_t> before_id, std::size_t limit);
   // The customers owning any of these exact identities (at most one each), in order.
   Result<std::vector<CustomerView>> customers_by_identity(const std::vector<Identity>& candidates);
   Result<std::map<std::string, int64_t>> status_counts();

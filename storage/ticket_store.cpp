@@ -829,6 +829,61 @@ Result<int64_t> TicketStore::add_group(const std::string& name) {
   });
 }
 
+Status TicketStore::delete_group(int64_t group_id, int64_t actor) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    Stmt ev(d.h(), "INSERT INTO events(ticket_id, type, actor_type, actor_id, old_value, created_at) "
+                   "SELECT id, 'ticket.group_changed', 'agent', ?2, ?1, ?3 FROM tickets "
+                   "WHERE group_id = ?1");
+    ev.bind(1, group_id).bind(2, actor).bind(3, now).run();
+    Stmt clear(d.h(), "UPDATE tickets SET group_id = NULL WHERE group_id = ?1");
+    clear.bind(1, group_id).run();
+    Stmt del(d.h(), "DELETE FROM groups WHERE id = ?1 RETURNING id");
+    del.bind(1, group_id);
+    if (!del.step()) return Error{Errc::not_found, "no group " + std::to_string(group_id)};
+    del.reset();
+    tx.commit();
+    return ok();
+  });
+}
+
+Status TicketStore::update_agent(int64_t agent_id, const std::optional<std::string>& role,
+                                 const std::optional<bool>& active) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    if (role && !is_role(*role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
+    Transaction tx(d.h());
+    Stmt cur(d.h(), "SELECT role, active FROM agents WHERE id = ?1");
+    cur.bind(1, agent_id);
+    if (!cur.step()) return Error{Errc::not_found, "no agent " + std::to_string(agent_id)};
+    std::string old_role = cur.text(0);
+    bool was_active = cur.int64(1) != 0;
+    cur.reset();
+    std::string new_role = role.value_or(old_role);
+    bool now_active = active.value_or(was_active);
+    if (old_role == "admin" && was_active && (new_role != "admin" || !now_active)) {
+      Stmt admins(d.h(), "SELECT count(*) FROM agents WHERE role = 'admin' AND active = 1");
+      admins.step();
+      if (admins.int64(0) <= 1)
+        return Error{Errc::unprocessable, "this is the last active admin"};
+    }
+    Stmt u(d.h(), "UPDATE agents SET role = ?2, active = ?3 WHERE id = ?1");
+    u.bind(1, agent_id).bind(2, new_role).bind(3, int64_t{now_active}).run();
+    // Tokens never outrank their agent: a demotion lowers them too.
+    Stmt t(d.h(), "UPDATE auth_tokens SET role = ?2 WHERE agent_id = ?1 AND "
+                  "(role = 'admin' OR (role = 'supervisor' AND ?2 = 'agent'))");
+    if (new_role != "admin") t.bind(1, agent_id).bind(2, new_role).run();
+    d.event({.type = "agent.updated", .actor_type = "system", .actor_id = agent_id,
+             .old_value = old_role + (was_active ? "" : " inactive"),
+             .new_value = new_role + (now_active ? "" : " inactive")},
+            d.options.now());
+    tx.commit();
+    return ok();
+  });
+}
+
 Status TicketStore::rename_group(int64_t group_id, const std::string& name) {
   return guarded([&]() -> Status {
     Transaction tx(impl_->h());

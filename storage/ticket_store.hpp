@@ -115,6 +115,13 @@ class TicketStore {
   Status revoke_token_id(int64_t token_id);
   // conflict when the name is taken.
   Result<int64_t> add_group(const std::string& name);
+  // Tickets of the group become ungrouped (an event each keeps the old group).
+  Status delete_group(int64_t group_id, int64_t actor_agent_id);
+  // Changes an agent's role and/or active flag. A deactivated agent's tokens stop working at
+  // once; their tickets stay assigned for a supervisor to move. The last active admin cannot be
+  // demoted or deactivated (unprocessable): the system would have no one to administer it.
+  Status update_agent(int64_t agent_id, const std::optional<std::string>& role,
+                      const std::optional<bool>& active);
   Status rename_group(int64_t group_id, const std::string& name);
   // Revokes by hash. Idempotent: revoking an unknown or revoked token is not an error.
   Status revoke_token(const std::string& token_hash);

@@ -429,7 +429,7 @@ TEST_F(ApiTest, AgentsRenameCustomersAndManageTheirIdentities) {
   ASSERT_EQ(removed.status, 200) << removed.body;
   EXPECT_EQ(parse(removed.body)["identities"].Size(), 1u);
   EXPECT_EQ(call(http::verb::delete_, path + "/identities/" + std::to_string(identity), agent_token_).status, 404);
-  EXPECT_EQ(call(http::verb::get, "/api/v1/customers", agent_token_).status, 400);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/customers?identity=", agent_token_).status, 400);
 }
 
 TEST_F(ApiTest, CustomerMergeIsReversible) {
@@ -455,6 +455,49 @@ TEST_F(ApiTest, CustomerMergeIsReversible) {
   EXPECT_EQ(customer_of(ta), a);
   EXPECT_EQ(customer_of(tb), b);
   EXPECT_EQ(call(http::verb::post, pa + "/unmerge", agent_token_).status, 422);
+}
+
+TEST_F(ApiTest, CustomersListNewestFirstWithACursor) {
+  new_ticket();
+  new_ticket();
+  auto p1 = call(http::verb::get, "/api/v1/customers?limit=1", agent_token_);
+  ASSERT_EQ(p1.status, 200) << p1.body;
+  auto d1 = parse(p1.body);
+  ASSERT_EQ(d1["customers"].Size(), 1u);
+  auto p2 = parse(call(http::verb::get, std::string("/api/v1/customers?limit=1&cursor=") +
+                                            d1["next_cursor"].GetString(), agent_token_).body);
+  ASSERT_EQ(p2["customers"].Size(), 1u);
+  EXPECT_LT(p2["customers"][0]["id"].GetInt64(), d1["customers"][0]["id"].GetInt64());
+}
+
+TEST_F(ApiTest, AdminsDeleteGroupsDeactivateAgentsAndListChannels) {
+  auto g = parse(call(http::verb::post, "/api/v1/groups", admin_token_, R"({"name":"Temporary"})").body);
+  int64_t group = g["id"].GetInt64();
+  int64_t ticket = new_ticket();
+  ASSERT_EQ(call(http::verb::patch, "/api/v1/tickets/" + std::to_string(ticket), agent_token_,
+                 R"({"group":)" + std::to_string(group) + "}").status, 200);
+  EXPECT_EQ(call(http::verb::delete_, "/api/v1/groups/" + std::to_string(group), admin_token_).status, 200);
+  auto t = parse(call(http::verb::get, "/api/v1/tickets/" + std::to_string(ticket), agent_token_).body);
+  EXPECT_TRUE(t["group"].IsNull());
+
+  auto made = parse(call(http::verb::post, "/api/v1/agents", admin_token_,
+                         R"({"email":"temp@example.com","name":"T","role":"supervisor","password":"temp-password"})").body);
+  int64_t temp = made["id"].GetInt64();
+  std::string token = login("temp@example.com", "temp-password");
+  EXPECT_EQ(call(http::verb::get, "/api/v1/stats/queues", token).status, 200);
+  ASSERT_EQ(call(http::verb::patch, "/api/v1/agents/" + std::to_string(temp), admin_token_,
+                 R"({"role":"agent"})").status, 200);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/stats/queues", token).status, 403);  // the token was lowered too
+  ASSERT_EQ(call(http::verb::patch, "/api/v1/agents/" + std::to_string(temp), admin_token_,
+                 R"({"active":false})").status, 200);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/auth/me", token).status, 401);
+  EXPECT_EQ(call(http::verb::patch, "/api/v1/agents/" + std::to_string(admin_id_), admin_token_,
+                 R"({"active":false})").status, 422);  // the last admin stays
+
+  auto ch = call(http::verb::get, "/api/v1/channels", admin_token_);
+  ASSERT_EQ(ch.status, 200);
+  EXPECT_NE(ch.body.find(R"("webhook":"/webhooks/api/crm")"), std::string::npos);
+  EXPECT_EQ(ch.body.find("s3cret"), std::string::npos);
 }
 
 TEST_F(ApiTest, CustomerShowsIdentities) {

@@ -100,6 +100,20 @@ TEST_F(LiveTest, HelloThenEventsOfAnIngestAndARetryPushesNothing) {
   EXPECT_EQ(live.next()["data"]["message_id"].GetInt64(), 2);
 }
 
+TEST_F(LiveTest, AnAgentReplyIsPushed) {
+  ingest("m1");
+  LiveClient live(server_->http_port(), "/api/v1/live", token_);
+  ASSERT_EQ(std::string(live.next()["type"].GetString()), "hello");
+  testing_support::HttpClient http(server_->http_port());
+  auto r = http.request(beast::http::verb::post, "/api/v1/tickets/1/messages", R"({"body":"on it"})",
+                        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto msg = live.next_of("message.created");
+  EXPECT_EQ(std::string(msg["data"]["direction"].GetString()), "out");
+  EXPECT_EQ(std::string(msg["data"]["author"].GetString()), "agent");
+  EXPECT_EQ(live.next_of("ticket.updated")["data"]["ticket_id"].GetInt64(), 1);
+}
+
 TEST_F(LiveTest, WithoutAValidTokenTheUpgradeIsRefused) {
   LiveClient none(server_->http_port(), "/api/v1/live", "");
   EXPECT_FALSE(none.ok());
