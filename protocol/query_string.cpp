@@ -35,7 +35,14 @@ std::optional<std::map<std::string, std::string>> parse_query_string(std::string
   std::map<std::string, std::string> out;
   auto q = target.find('?');
   if (q == std::string_view::npos) return out;
-  std::string_view rest = target.substr(q + 1);
+  auto pairs = parse_form(target.substr(q + 1));
+  if (!pairs) return std::nullopt;
+  for (auto& [k, v] : *pairs) out[k] = std::move(v);
+  return out;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view rest) {
+  std::vector<std::pair<std::string, std::string>> out;
   while (!rest.empty()) {
     auto amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
@@ -44,10 +51,26 @@ std::optional<std::map<std::string, std::string>> parse_query_string(std::string
       auto k = decode(pair.substr(0, eq));
       auto v = decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
       if (!k || !v) return std::nullopt;
-      out[*k] = *v;
+      out.emplace_back(std::move(*k), std::move(*v));
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string form_escape(std::string_view s) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
   }
   return out;
 }

@@ -4,10 +4,19 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace touchpoint::protocol {
 
 // nullopt when a %-escape is malformed.
 std::optional<std::map<std::string, std::string>> parse_query_string(std::string_view target);
+
+// An application/x-www-form-urlencoded body as the pairs it holds, in order, repeats kept.
+// nullopt when a %-escape is malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view body);
+
+// Percent-encodes everything but unreserved characters (RFC 3986), for form bodies we send.
+std::string form_escape(std::string_view s);
 
 }  // namespace touchpoint::protocol

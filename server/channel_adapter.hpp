@@ -21,8 +21,10 @@ class ChannelAdapter {
   virtual void send(const OutboundItem& item, std::function<void(DeliveryOutcome)> done) = 0;
 };
 
-// The adapter for a channel account, or nullptr when its type cannot send yet.
+// The adapter for a channel account, or nullptr when its type cannot send yet. public_url is
+// where providers call us back (Twilio's status callbacks).
 std::unique_ptr<ChannelAdapter> make_channel_adapter(boost::asio::io_context& ioc,
-                                                     const ChannelConfig& channel);
+                                                     const ChannelConfig& channel,
+                                                     const std::string& public_url);
 
 }  // namespace touchpoint::server

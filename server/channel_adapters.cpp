@@ -2,6 +2,7 @@
 
 #include "protocol/api_channel.hpp"
 #include "protocol/delivery.hpp"
+#include "protocol/messaging_send.hpp"
 #include "protocol/signature.hpp"
 #include "server/channel_adapter.hpp"
 #include "server/http_fetch.hpp"
@@ -33,10 +34,80 @@ class ApiChannelAdapter : public ChannelAdapter {
   std::string url_, token_;
 };
 
+// The messaging providers: one request per reply to the channel's api_base, read back by the
+// provider's own outcome rules (its message id for receipts, its rate-limit codes retried).
+class ProviderAdapter : public ChannelAdapter {
+ public:
+  using Build = std::function<protocol::ProviderRequest(const OutboundItem&)>;
+  using Read = DeliveryOutcome (*)(int, std::string_view, std::string_view);
+  ProviderAdapter(net::io_context& ioc, std::string api_base, Build build, Read read)
+      : ioc_(ioc), api_base_(std::move(api_base)), build_(std::move(build)), read_(read) {
+    while (!api_base_.empty() && api_base_.back() == '/') api_base_.pop_back();
+  }
+
+  void send(const OutboundItem& item, std::function<void(DeliveryOutcome)> done) override {
+    if (item.thread.empty())
+      return done({DeliveryKind::failed, "", "the ticket has no conversation on this channel to reply to"});
+    auto p = build_(item);
+    FetchRequest req;
+    req.url = api_base_ + p.path;
+    req.body = std::move(p.body);
+    req.headers = std::move(p.headers);
+    req.headers.emplace_back("Content-Type", p.content_type);
+    fetch(ioc_, std::move(req), [done = std::move(done), read = read_](FetchResult r) {
+      done(read(r.status, r.body, r.error));
+    });
+  }
+
+ private:
+  net::io_context& ioc_;
+  std::string api_base_;
+  Build build_;
+  Read read_;
+};
+
+// Production hosts; every channel may point api_base elsewhere (tests point it at fakes).
+std::string api_base(const ChannelConfig& c, const char* fallback) {
+  auto v = c.get("api_base");
+  return v.empty() ? fallback : v;
+}
+
 }  // namespace
 
-std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const ChannelConfig& c) {
+std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const ChannelConfig& c,
+                                                     const std::string& public_url) {
+  using namespace protocol;
   if (c.type == "api") return std::make_unique<ApiChannelAdapter>(ioc, c);
+  if (c.type == "whatsapp")
+    return std::make_unique<ProviderAdapter>(
+        ioc, api_base(c, "https://graph.facebook.com/v21.0"),
+        [id = c.get("phone_number_id"), token = c.get("access_token")](const OutboundItem& i) {
+          return whatsapp_send(i, id, token);
+        },
+        whatsapp_outcome);
+  if (c.type == "messenger" || c.type == "instagram")
+    return std::make_unique<ProviderAdapter>(
+        ioc, api_base(c, "https://graph.facebook.com/v21.0"),
+        [page = c.get("page_id"), token = c.get("page_access_token"),
+         secret = c.get("app_secret")](const OutboundItem& i) {
+          return meta_messaging_send(i, page, token, secret);
+        },
+        meta_messaging_outcome);
+  if (c.type == "telegram")
+    return std::make_unique<ProviderAdapter>(
+        ioc, api_base(c, "https://api.telegram.org"),
+        [token = c.get("bot_token")](const OutboundItem& i) { return telegram_send(i, token); },
+        telegram_outcome);
+  if (c.type == "twilio") {
+    std::string callback = public_url;
+    while (!callback.empty() && callback.back() == '/') callback.pop_back();
+    callback += "/webhooks/twilio/" + c.name;
+    return std::make_unique<ProviderAdapter>(
+        ioc, api_base(c, "https://api.twilio.com"),
+        [sid = c.get("account_sid"), token = c.get("auth_token"), from = c.get("from"),
+         callback](const OutboundItem& i) { return twilio_send(i, sid, token, from, callback); },
+        twilio_outcome);
+  }
   return nullptr;
 }
 

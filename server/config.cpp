@@ -1,5 +1,8 @@
 #include "server/config.hpp"
 
+#include "protocol/telegram_webhook.hpp"
+#include "protocol/url.hpp"
+
 #include <cstdlib>
 #include <set>
 #include <toml++/toml.h>
@@ -126,6 +129,11 @@ Status validate(const Config& c) {
       return bad("channel " + ch.type + "/" + ch.name + " is defined twice");
     for (const auto& k : required_keys(ch.type))
       if (ch.get(k).empty()) return bad("channel " + ch.name + " needs " + k);
+    if (ch.type == "telegram" && !protocol::valid_telegram_secret(ch.get("secret_token")))
+      return bad("channel " + ch.name + ": secret_token must be 1-256 of A-Z a-z 0-9 _ - "
+                 "(what Telegram's setWebhook accepts)");
+    if (auto base = ch.get("api_base"); !base.empty() && !protocol::parse_url(base))
+      return bad("channel " + ch.name + ": api_base must be an http(s) URL");
   }
   if (auto hp = parse_host_port(c.http); !hp) return hp.error();
   return ok();

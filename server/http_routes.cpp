@@ -4,6 +4,7 @@
 #include "protocol/json_error.hpp"
 #include "protocol/live_events.hpp"
 #include "server/api_routes.hpp"
+#include "server/messaging_webhooks.hpp"
 #include "server/passwords.hpp"
 
 namespace touchpoint::server {
@@ -121,6 +122,11 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
   }
   if (path.substr(0, 10) == "/webhooks/") {
     route_out = "/webhooks/{type}/{name}";
+    std::string_view rest = path.substr(10);
+    auto slash = rest.find('/');
+    if (slash != std::string_view::npos &&
+        handle_messaging_webhook(app, req, rest.substr(0, slash), rest.substr(slash + 1), respond))
+      return;
     return respond(error_response({Errc::not_found, "no channel is configured at this path"}));
   }
   route_out = "other";

@@ -2,6 +2,7 @@
 // One HTTP exchange without Beast types, so routing compiles fast and tests easily.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,15 @@ struct HttpRequest {
   std::string cookie;
   std::string remote;  // client address, for rate limits
   std::string body;
+  // Every header, names lowercased, in arrival order: provider signatures live here.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header of that (lowercase) name, "" when absent.
+  std::string_view header(std::string_view lower_name) const {
+    for (const auto& [k, v] : headers)
+      if (k == lower_name) return v;
+    return {};
+  }
 };
 
 struct HttpResponse {

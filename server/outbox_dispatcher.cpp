@@ -10,7 +10,7 @@ namespace touchpoint::server {
 OutboxDispatcher::OutboxDispatcher(net::io_context& ioc, App& app, Options options)
     : app_(app), options_(options), strand_(net::make_strand(ioc)), timer_(strand_) {
   for (const auto& c : app.config.channels)
-    if (auto a = make_channel_adapter(ioc, c)) adapters_[c.type + "/" + c.name] = std::move(a);
+    if (auto a = make_channel_adapter(ioc, c, app.config.public_url)) adapters_[c.type + "/" + c.name] = std::move(a);
 }
 
 void OutboxDispatcher::start() { nudge(); }
@@ -47,6 +47,7 @@ void OutboxDispatcher::poll() {
           if (stopped_) return;
           if (due) on_due(std::move(due).value());
           else spdlog::warn("outbox: {}", due.error().message);
+          settled_during_poll_.clear();  // the next poll reads after those commits
           if (again_) return poll();
           timer_.expires_after(options_.poll);
           timer_.async_wait([this](beast::error_code ec) {
@@ -59,7 +60,7 @@ void OutboxDispatcher::poll() {
 
 void OutboxDispatcher::on_due(std::vector<OutboundItem> items) {
   for (auto& item : items) {
-    if (in_flight_.count(item.outbox_id)) continue;
+    if (in_flight_.count(item.outbox_id) || settled_during_poll_.count(item.outbox_id)) continue;
     auto it = adapters_.find(item.channel_type + "/" + item.channel_name);
     if (it == adapters_.end()) continue;  // this channel cannot send yet: stays queued
     in_flight_.insert(item.outbox_id);
@@ -101,6 +102,9 @@ void OutboxDispatcher::on_sent(const OutboundItem& item, DeliveryOutcome outcome
                                                        : std::optional<std::string>(outcome.error)));
         net::post(ex, [this, id, retry, ok = r.has_value()] {
           in_flight_.erase(id);
+          // A poll running now may have read the row before this commit: it must not
+          // send it again from that stale read.
+          if (polling_) settled_during_poll_.insert(id);
           // A committed retry may already be due (zero backoff): look again.
           if (ok && retry && options_.backoff_base_seconds == 0) nudge();
         });

@@ -47,6 +47,7 @@ class OutboxDispatcher {
   net::steady_timer timer_;
   std::map<std::string, std::unique_ptr<ChannelAdapter>> adapters_;  // by "type/name"
   std::set<int64_t> in_flight_;                                     // outbox ids
+  std::set<int64_t> settled_during_poll_;  // outcomes committed while the current poll ran
   bool polling_ = false, again_ = false, stopped_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "server/passwords.hpp"
 
+#include "protocol/signature.hpp"
+
 #include <sodium.h>
 
 #include <stdexcept>
@@ -41,14 +43,7 @@ std::string random_secret(std::size_t bytes) {
 }
 
 bool secure_equals(std::string_view a, std::string_view b) {
-  ensure_init();
-  // Compare hashes so the comparison time does not reveal the length either.
-  unsigned char ha[32], hb[32];
-  crypto_generichash(ha, sizeof ha, reinterpret_cast<const unsigned char*>(a.data()), a.size(),
-                     nullptr, 0);
-  crypto_generichash(hb, sizeof hb, reinterpret_cast<const unsigned char*>(b.data()), b.size(),
-                     nullptr, 0);
-  return sodium_memcmp(ha, hb, sizeof ha) == 0;
+  return protocol::constant_time_equals(a, b);
 }
 
 }  // namespace touchpoint::server

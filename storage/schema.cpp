@@ -206,6 +206,21 @@ CREATE VIRTUAL TABLE subject_search USING fts5(subject, content='tickets', conte
 INSERT INTO message_search(message_search) VALUES ('rebuild');
 INSERT INTO subject_search(subject_search) VALUES ('rebuild');
 )sql",
+
+    // v4: messaging receipts. A provider may report on a message before our commit of its
+    // provider id returned (it answers the send and calls the webhook at once): such receipts
+    // wait here and are applied when the id is recorded. Kept a day at most.
+    R"sql(
+CREATE TABLE early_receipts(
+  channel_name TEXT NOT NULL,
+  provider_id  TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  error        TEXT,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY(channel_name, provider_id, status)
+) WITHOUT ROWID;
+CREATE INDEX early_receipts_by_age ON early_receipts(created_at);
+)sql",
 };
 
 int user_version(sqlite3* db) {

@@ -1,9 +1,11 @@
 #include "storage/ticket_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <optional>
 
+#include "protocol/messaging_send.hpp"
 #include "storage/attachment_store.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -276,6 +278,37 @@ struct TicketStore::Impl {
     return *customer;
   }
 
+  // Moves an outbound message's delivery_status forward by a provider receipt; a receipt for
+  // an id not recorded yet waits in early_receipts. Answers the change, if any.
+  std::optional<DeliveryChanged> apply_receipt(const std::string& channel_name,
+                                               const DeliveryReceipt& r, int64_t now) {
+    Stmt q(h(), "SELECT id, ticket_id, coalesce(delivery_status, '') FROM messages "
+                "WHERE dedup_key = ?1 AND channel_name = ?2 AND external_id = ?3 AND direction = 'out'");
+    q.bind(1, dedup_key(channel_name, r.provider_id)).bind(2, channel_name).bind(3, r.provider_id);
+    if (!q.step()) {
+      q.reset();
+      Stmt prune(h(), "DELETE FROM early_receipts WHERE created_at < ?1");
+      prune.bind(1, now - 86400).run();
+      Stmt keep(h(), "INSERT OR IGNORE INTO early_receipts(channel_name, provider_id, status, "
+                     "error, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+      keep.bind(1, channel_name).bind(2, r.provider_id).bind(3, r.status);
+      keep.bind(4, r.error.empty() ? std::nullopt : std::optional<std::string>(r.error)).bind(5, now).run();
+      return std::nullopt;
+    }
+    DeliveryChanged changed{q.int64(1), q.int64(0), r.status, r.error};
+    std::string current = q.text(2);
+    q.reset();
+    if (!protocol::delivery_moves_forward(current, r.status)) return std::nullopt;
+    Stmt u(h(), "UPDATE messages SET delivery_status = ?2, delivery_error = ?3 WHERE id = ?1");
+    u.bind(1, changed.message_id).bind(2, r.status);
+    u.bind(3, r.error.empty() ? std::nullopt : std::optional<std::string>(r.error)).run();
+    event({.ticket_id = changed.ticket_id, .type = "message.delivery_updated", .actor_type = "system",
+           .message_id = changed.message_id, .old_value = current,
+           .new_value = r.status == "failed" ? "failed: " + r.error : r.status},
+          now);
+    return changed;
+  }
+
   Recorded record_inbound(const InboundContact& c) {
     int64_t now = options.now();
     int64_t key = dedup_key(c.channel_name, c.external_id);
@@ -354,6 +387,31 @@ TicketStore& TicketStore::operator=(TicketStore&&) noexcept = default;
 TicketStore::~TicketStore() = default;
 
 const std::string& TicketStore::data_dir() const { return impl_->options.data_dir; }
+
+Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_name,
+                                                    const WebhookBatch& batch) {
+  return guarded([&]() -> Result<WebhookRecorded> {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    Transaction tx(d.h());
+    WebhookRecorded out;
+    for (const auto& c : batch.contacts) out.contacts.push_back(d.record_inbound(c));
+    for (const auto& r : batch.receipts)
+      if (auto changed = d.apply_receipt(channel_name, r, now)) out.deliveries.push_back(*changed);
+    for (const auto& w : batch.reads) {
+      Stmt q(d.h(), "UPDATE messages SET delivery_status = 'read' WHERE direction = 'out' "
+                    "AND internal = 0 AND delivery_status IN ('sent','delivered') "
+                    "AND created_at <= ?3 AND ticket_id IN (SELECT id FROM tickets "
+                    "WHERE channel_name = ?1 AND thread_key = 'thread:' || ?2) "
+                    "RETURNING ticket_id, id");
+      q.bind(1, channel_name).bind(2, w.thread_key).bind(3, w.until);
+      while (q.step()) out.deliveries.push_back({q.int64(0), q.int64(1), "read", ""});
+      q.reset();
+    }
+    tx.commit();
+    return out;
+  });
+}
 
 Result<Recorded> TicketStore::record_inbound(const InboundContact& contact) {
   return guarded([&]() -> Result<Recorded> { return impl_->record_inbound(contact); });
@@ -679,6 +737,18 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
     if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
     if (!m.internal && t->status == "closed")
       return Error{Errc::unprocessable, "the ticket is closed; replies are no longer sent"};
+    if (!m.internal) {  // the channel's own rules: its window, its longest message
+      Stmt q(d.h(), "SELECT t.thread_key, (SELECT max(created_at) FROM messages "
+                    "WHERE ticket_id = t.id AND direction = 'in') FROM tickets t WHERE t.id = ?1");
+      q.bind(1, ticket_id);
+      q.step();
+      std::string thread = q.text(0);
+      if (thread.rfind("thread:", 0) == 0) thread.erase(0, 7);
+      auto last_in = q.opt_int64(1);
+      q.reset();
+      if (auto rule = protocol::check_reply(t->channel_type, thread, m.body, last_in, now); !rule)
+        return rule.error();
+    }
     MessageCreated r;
     r.ticket_id = ticket_id;
     {
@@ -740,10 +810,11 @@ Status TicketStore::record_delivery(int64_t outbox_id, const DeliveryOutcome& o,
     auto& d = *impl_;
     int64_t now = d.options.now();
     Transaction tx(d.h());
-    Stmt row(d.h(), "SELECT message_id, state FROM outbox WHERE id = ?1");
+    Stmt row(d.h(), "SELECT message_id, state, channel_name FROM outbox WHERE id = ?1");
     row.bind(1, outbox_id);
     if (!row.step()) return Error{Errc::not_found, "no outbox row " + std::to_string(outbox_id)};
     int64_t message_id = row.int64(0);
+    std::string channel_name = row.text(2);
     bool final = row.text(1) != "pending";
     row.reset();
     if (final) return ok();
@@ -755,16 +826,34 @@ Status TicketStore::record_delivery(int64_t outbox_id, const DeliveryOutcome& o,
     u.bind(1, outbox_id).bind(2, state).bind(3, next_attempt_at);
     u.bind(4, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error)).run();
     if (o.kind != DeliveryKind::retry) {
+      // The provider id is indexed like an inbound one, so its receipts find the message.
       Stmt m(d.h(), "UPDATE messages SET delivery_status = ?2, delivery_error = ?3, "
-                    "external_id = coalesce(?4, external_id) WHERE id = ?1");
+                    "external_id = coalesce(?4, external_id), dedup_key = coalesce(?5, dedup_key) "
+                    "WHERE id = ?1");
       m.bind(1, message_id).bind(2, state);
       m.bind(3, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error));
       m.bind(4, o.provider_id.empty() ? std::nullopt : std::optional<std::string>(o.provider_id));
+      m.bind(5, o.provider_id.empty() ? std::nullopt
+                                      : std::optional<int64_t>(dedup_key(channel_name, o.provider_id)));
       m.run();
       d.event({.type = o.kind == DeliveryKind::sent ? "message.sent" : "message.failed",
                .actor_type = "system", .message_id = message_id,
                .new_value = o.error.empty() ? std::nullopt : std::optional<std::string>(o.error)},
               now);
+      if (o.kind == DeliveryKind::sent && !o.provider_id.empty()) {
+        Stmt early(d.h(), "DELETE FROM early_receipts WHERE channel_name = ?1 AND provider_id = ?2 "
+                          "RETURNING status, coalesce(error, '')");
+        early.bind(1, channel_name).bind(2, o.provider_id);
+        std::vector<DeliveryReceipt> waiting;
+        while (early.step()) waiting.push_back({o.provider_id, early.text(0), early.text(1)});
+        early.reset();
+        // Oldest state first, so each one moves the status forward.
+        std::sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
+          return protocol::delivery_moves_forward(a.status, b.status) &&
+                 !protocol::delivery_moves_forward(b.status, a.status);
+        });
+        for (const auto& r : waiting) d.apply_receipt(channel_name, r, now);
+      }
     }
     tx.commit();
     return ok();

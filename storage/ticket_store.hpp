@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "protocol/messaging.hpp"
 #include "protocol/model.hpp"
 #include "protocol/result.hpp"
 #include "protocol/views.hpp"
@@ -37,6 +38,18 @@ struct NewToken {
 
 struct NewAgent {
   std::string email, name, role, password_hash;
+};
+
+// An outbound message whose delivery_status a receipt moved.
+struct DeliveryChanged {
+  int64_t ticket_id = 0, message_id = 0;
+  std::string status;
+  std::string error;  // failed: the provider's words
+};
+
+struct WebhookRecorded {
+  std::vector<Recorded> contacts;  // in the batch's order
+  std::vector<DeliveryChanged> deliveries;
 };
 
 class TicketStore {
@@ -103,6 +116,12 @@ class TicketStore {
   // next_attempt_at. A row already final is left as it is (idempotent).
   Status record_delivery(int64_t outbox_id, const DeliveryOutcome& outcome,
                          int64_t next_attempt_at);
+
+  // Stores what one provider webhook delivery carried, all of it or nothing (one transaction):
+  // each contact through the single ingest path (duplicates answered with the original ids),
+  // then each receipt and read watermark on the messages we sent, moving delivery_status only
+  // forward. A receipt for a message whose provider id is not recorded yet waits for it.
+  Result<WebhookRecorded> record_webhook(const std::string& channel_name, const WebhookBatch& batch);
 
   // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
   // is taken.

@@ -12,6 +12,16 @@ from harness import API_CONFIG, Touchpoint, post_message, temp_dir
 BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "build/touchpoint"
 
 
+def schema_version():
+    """The schema version this source tree builds (storage/schema.hpp)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "storage", "schema.hpp")) as f:
+        for line in f:
+            if "kSchemaVersion =" in line:
+                return int(line.split("=")[1].strip(" ;\n"))
+    raise AssertionError("kSchemaVersion not found")
+
+
 def run(*args, stdin=None, env=None):
     return subprocess.run([BINARY, *args], input=stdin, capture_output=True, text=True,
                           timeout=120, env=dict(os.environ, **(env or {})))
@@ -82,7 +92,7 @@ class CliTest(unittest.TestCase):
             r = run("migrate", "--data", self.data)
             self.assertEqual(r.returncode, 0, r.stderr)
         db = sqlite3.connect(self.data + "/touchpoint.db")
-        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], schema_version())
         self.assertEqual(db.execute("PRAGMA journal_mode").fetchone()[0], "wal")
 
     def test_agent_add_reads_the_password_from_stdin_and_refuses_duplicates(self):

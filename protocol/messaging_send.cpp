@@ -1,0 +1,219 @@
+#include "protocol/messaging_send.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sodium.h>
+
+#include <set>
+
+#include "protocol/json_read.hpp"
+#include "protocol/query_string.hpp"
+#include "protocol/signature.hpp"
+
+namespace touchpoint::protocol {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void key_string(Writer& w, const char* key, std::string_view value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+std::string done(rapidjson::StringBuffer& sb) { return std::string(sb.GetString(), sb.GetSize()); }
+
+DeliveryOutcome retry(std::string why) { return {DeliveryKind::retry, "", std::move(why)}; }
+DeliveryOutcome failed(std::string why) { return {DeliveryKind::failed, "", std::move(why)}; }
+
+// No answer, or an answer that says "later": the same for every provider.
+std::optional<DeliveryOutcome> transport_outcome(int status, std::string_view network_error) {
+  if (status == 0) return retry(std::string(network_error));
+  if (status == 429) return retry("HTTP 429: the provider asks us to slow down");
+  if (status >= 500) return retry("HTTP " + std::to_string(status) + " from the provider");
+  return std::nullopt;
+}
+
+std::optional<rapidjson::Document> parse(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  return doc;
+}
+
+std::string short_body(int status, std::string_view body) {
+  return "HTTP " + std::to_string(status) + (body.empty() ? "" : ": " + std::string(body.substr(0, 300)));
+}
+
+// Graph API errors: {"error":{"message","code","error_subcode"}}. Rate-limit codes retry.
+DeliveryOutcome graph_outcome(int status, std::string_view body, std::string_view network_error,
+                              const std::set<int64_t>& retry_codes, const char* id_path_first,
+                              const char* id_path_second) {
+  if (auto t = transport_outcome(status, network_error)) return *t;
+  auto doc = parse(body);
+  if (status >= 200 && status < 300) {
+    std::string id;
+    if (doc) {
+      if (const auto* arr = json::array(*doc, id_path_first); arr && !arr->Empty())
+        id = json::text((*arr)[0], id_path_second);
+      else
+        id = json::text(*doc, id_path_first);
+    }
+    return {DeliveryKind::sent, id, ""};
+  }
+  if (!doc || !json::object(*doc, "error")) return failed(short_body(status, body));
+  const auto& err = *json::object(*doc, "error");
+  auto code = json::integer(err, "code");
+  std::string words = "(#" + json::text(err, "code") + ") " + json::text(err, "message");
+  if (code && retry_codes.count(*code)) return retry(words);
+  return failed(words);
+}
+
+}  // namespace
+
+std::size_t count_characters(std::string_view utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+Status check_reply(std::string_view channel_type, std::string_view thread, std::string_view body,
+                   std::optional<int64_t> last_inbound_at, int64_t now) {
+  bool twilio_whatsapp = channel_type == "twilio" && thread.substr(0, 9) == "whatsapp:";
+  std::size_t limit = channel_type == "whatsapp"    ? 4096
+                      : channel_type == "messenger" ? 2000
+                      : channel_type == "instagram" ? 1000
+                      : channel_type == "telegram"  ? 4096
+                      : channel_type == "twilio"    ? 1600
+                                                    : 0;
+  if (limit) {
+    std::size_t n = count_characters(body);
+    if (n > limit)
+      return Error{Errc::unprocessable,
+                   std::string(channel_type) + " takes at most " + std::to_string(limit) +
+                       " characters in one message; this reply has " + std::to_string(n) +
+                       ". Shorten it or send it in parts."};
+  }
+  bool windowed = channel_type == "whatsapp" || channel_type == "messenger" ||
+                  channel_type == "instagram" || twilio_whatsapp;
+  constexpr int64_t kWindow = 24 * 3600;
+  if (windowed && (!last_inbound_at || now - *last_inbound_at > kWindow))
+    return Error{Errc::unprocessable,
+                 "the customer's last message is more than 24 hours old: " +
+                     std::string(channel_type == "whatsapp" || twilio_whatsapp
+                                     ? "WhatsApp only delivers an approved template message now"
+                                     : "Meta only delivers tagged messages now") +
+                     "; the conversation reopens when the customer writes again"};
+  return ok();
+}
+
+ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_number_id,
+                              std::string_view access_token) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  key_string(w, "messaging_product", "whatsapp");
+  key_string(w, "recipient_type", "individual");
+  // A business-scoped user id (CC.digits) goes in "recipient": in "to" Meta drops it silently.
+  bool bsuid = item.thread.find('.') != std::string::npos;
+  key_string(w, bsuid ? "recipient" : "to", item.thread);
+  key_string(w, "type", "text");
+  w.Key("text");
+  w.StartObject();
+  key_string(w, "body", item.body);
+  w.EndObject();
+  w.EndObject();
+  return {"/" + std::string(phone_number_id) + "/messages", "application/json", done(sb),
+          {{"Authorization", "Bearer " + std::string(access_token)}}};
+}
+
+ProviderRequest meta_messaging_send(const OutboundItem& item, std::string_view page_id,
+                                    std::string_view page_access_token, std::string_view app_secret) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("recipient");
+  w.StartObject();
+  key_string(w, "id", item.thread);
+  w.EndObject();
+  key_string(w, "messaging_type", "RESPONSE");
+  w.Key("message");
+  w.StartObject();
+  key_string(w, "text", item.body);
+  w.EndObject();
+  w.EndObject();
+  std::string path = "/" + std::string(page_id) + "/messages?access_token=" + form_escape(page_access_token);
+  if (!app_secret.empty())  // "Require App Secret" apps demand the proof; others ignore it
+    path += "&appsecret_proof=" + hmac_sha256_hex(app_secret, page_access_token);
+  return {path, "application/json", done(sb), {}};
+}
+
+ProviderRequest telegram_send(const OutboundItem& item, std::string_view bot_token) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("chat_id");
+  char* end = nullptr;
+  long long id = std::strtoll(item.thread.c_str(), &end, 10);
+  if (!item.thread.empty() && end && *end == '\0') w.Int64(id);
+  else w.String(item.thread.c_str());
+  key_string(w, "text", item.body);
+  w.EndObject();
+  return {"/bot" + std::string(bot_token) + "/sendMessage", "application/json", done(sb), {}};
+}
+
+ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_sid,
+                            std::string_view auth_token, std::string_view from,
+                            std::string_view status_callback) {
+  std::string sender(from);
+  constexpr std::string_view kWa = "whatsapp:";
+  if (item.thread.substr(0, kWa.size()) == kWa && sender.substr(0, kWa.size()) != kWa)
+    sender = std::string(kWa) + sender;
+  std::string body = "To=" + form_escape(item.thread) + "&From=" + form_escape(sender) +
+                     "&Body=" + form_escape(item.body);
+  if (!status_callback.empty()) body += "&StatusCallback=" + form_escape(status_callback);
+  std::string credentials = std::string(account_sid) + ":" + std::string(auth_token);
+  std::string b64(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
+                    credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::char_traits<char>::length(b64.c_str()));
+  return {"/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages.json",
+          "application/x-www-form-urlencoded", body, {{"Authorization", "Basic " + b64}}};
+}
+
+DeliveryOutcome whatsapp_outcome(int status, std::string_view body, std::string_view network_error) {
+  // 130429 throughput, 131056 pair rate, 80007 account rate, 4 app rate: wait and retry.
+  return graph_outcome(status, body, network_error, {4, 80007, 130429, 131056}, "messages", "id");
+}
+
+DeliveryOutcome meta_messaging_outcome(int status, std::string_view body, std::string_view network_error) {
+  // 4, 32, 613: rate limits.
+  return graph_outcome(status, body, network_error, {4, 32, 613}, "message_id", "");
+}
+
+DeliveryOutcome telegram_outcome(int status, std::string_view body, std::string_view network_error) {
+  if (auto t = transport_outcome(status, network_error)) return *t;
+  auto doc = parse(body);
+  if (doc && json::flag(*doc, "ok")) {
+    const auto* result = json::object(*doc, "result");
+    std::string id;
+    if (result) {
+      const auto* chat = json::object(*result, "chat");
+      id = (chat ? json::text(*chat, "id") + ":" : "") + json::text(*result, "message_id");
+    }
+    return {DeliveryKind::sent, id, ""};
+  }
+  if (!doc) return failed(short_body(status, body));
+  return failed(json::text(*doc, "error_code") + " " + json::text(*doc, "description"));
+}
+
+DeliveryOutcome twilio_outcome(int status, std::string_view body, std::string_view network_error) {
+  if (auto t = transport_outcome(status, network_error)) return *t;
+  auto doc = parse(body);
+  if (status >= 200 && status < 300) return {DeliveryKind::sent, doc ? json::text(*doc, "sid") : "", ""};
+  if (!doc) return failed(short_body(status, body));
+  std::string words = "Twilio error " + json::text(*doc, "code") + ": " + json::text(*doc, "message");
+  if (json::integer(*doc, "code") == 20429) return retry(words);
+  return failed(words);
+}
+
+}  // namespace touchpoint::protocol

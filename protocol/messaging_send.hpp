@@ -1,0 +1,49 @@
+#pragma once
+// What we send to messaging providers and how we read their answers. Pure: the adapter in
+// server/ does the HTTP. Paths are relative to the channel's api_base.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "protocol/model.hpp"
+#include "protocol/result.hpp"
+
+namespace touchpoint::protocol {
+
+struct ProviderRequest {
+  std::string path;  // appended to api_base
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The rules a provider sets on a public reply, checked before it is queued so the agent hears
+// at once: the 24-hour customer-service window (WhatsApp, Messenger, Instagram, WhatsApp via
+// Twilio) and the longest text the provider takes (refused, never cut). last_inbound_at: the
+// customer's latest message on the ticket (unix seconds), nullopt when none.
+Status check_reply(std::string_view channel_type, std::string_view thread, std::string_view body,
+                   std::optional<int64_t> last_inbound_at, int64_t now);
+
+// Characters as providers count them: Unicode code points.
+std::size_t count_characters(std::string_view utf8);
+
+ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_number_id,
+                              std::string_view access_token);
+ProviderRequest meta_messaging_send(const OutboundItem& item, std::string_view page_id,
+                                    std::string_view page_access_token, std::string_view app_secret);
+ProviderRequest telegram_send(const OutboundItem& item, std::string_view bot_token);
+ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_sid,
+                            std::string_view auth_token, std::string_view from,
+                            std::string_view status_callback);
+
+// The outcome of one send from the provider's answer: sent with the provider's message id;
+// retry on network errors, 5xx, 429 and the provider's own rate-limit codes; failed otherwise,
+// with the provider's words. status 0: no answer (network_error says why).
+DeliveryOutcome whatsapp_outcome(int status, std::string_view body, std::string_view network_error);
+DeliveryOutcome meta_messaging_outcome(int status, std::string_view body, std::string_view network_error);
+DeliveryOutcome telegram_outcome(int status, std::string_view body, std::string_view network_error);
+DeliveryOutcome twilio_outcome(int status, std::string_view body, std::string_view network_error);
+
+}  // namespace touchpoint::protocol

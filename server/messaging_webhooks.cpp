@@ -1,0 +1,119 @@
+#include "server/messaging_webhooks.hpp"
+
+#include "protocol/live_events.hpp"
+#include "protocol/meta_webhook.hpp"
+#include "protocol/query_string.hpp"
+#include "protocol/telegram_webhook.hpp"
+#include "protocol/twilio_webhook.hpp"
+#include "server/http_routes.hpp"
+
+namespace touchpoint::server {
+namespace {
+
+HttpResponse unavailable(std::string message) {
+  auto r = error_response({Errc::unavailable, std::move(message)});
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+HttpResponse received(std::string_view type) {
+  if (type == "twilio") return {200, "text/xml", std::string(protocol::kEmptyTwiml), {}};
+  return {200, "application/json", "{}", {}};
+}
+
+// Commits a verified delivery, then answers and pushes. An empty batch (a valid event we do
+// not handle) is answered at once so the provider stops retrying.
+void commit(App& app, std::string type, std::string name, WebhookBatch batch, const Respond& respond) {
+  if (batch.empty()) return respond(received(type));
+  bool queued = app.writer.submit<storage::WebhookRecorded>(
+      [name, b = std::move(batch)](storage::TicketStore& s) { return s.record_webhook(name, b); },
+      [respond, &app, type](Result<storage::WebhookRecorded> r) {
+        if (!r) return respond(r.error().code == Errc::unavailable ? unavailable(r.error().message)
+                                                                   : error_response(r.error()));
+        for (const Recorded& rec : r->contacts) {
+          app.metrics.ingested(type, rec.duplicate);
+          if (rec.duplicate) continue;  // a retry pushes nothing
+          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
+                          protocol::live_ticket(rec.ticket_id));
+          app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
+                                                                    "in", "customer", false));
+        }
+        for (const auto& d : r->deliveries)
+          app.hub.publish("message.delivery_updated",
+                          protocol::live_delivery(d.ticket_id, d.message_id, d.status,
+                                                  d.error.empty() ? std::nullopt
+                                                                  : std::optional<std::string>(d.error)));
+        respond(received(type));
+      });
+  if (!queued) {
+    app.metrics.overloaded();
+    respond(unavailable("too many writes queued; retry shortly"));
+  }
+}
+
+HttpResponse forbidden_handshake() {
+  return error_response({Errc::forbidden, "hub.mode, hub.verify_token or hub.challenge is wrong"});
+}
+
+void meta(App& app, const HttpRequest& req, const ChannelConfig& ch, const Respond& respond) {
+  if (req.method == "GET") {
+    auto q = protocol::parse_query_string(req.target);
+    auto challenge = q ? protocol::meta_handshake(*q, ch.get("verify_token")) : std::nullopt;
+    if (!challenge) return respond(forbidden_handshake());
+    return respond({200, "text/plain", *challenge, {}});
+  }
+  if (!protocol::verify_meta_signature(ch.get("app_secret"), req.body,
+                                       req.header("x-hub-signature-256")))
+    return respond(error_response({Errc::unauthorized, "missing or wrong X-Hub-Signature-256"}));
+  auto batch = ch.type == "whatsapp"
+                   ? protocol::parse_whatsapp_webhook(ch.name, ch.get("phone_number_id"), req.body)
+                   : protocol::parse_meta_messaging_webhook(ch.type, ch.name, ch.get("page_id"), req.body);
+  if (!batch) return respond(error_response(batch.error()));
+  commit(app, ch.type, ch.name, std::move(batch).value(), respond);
+}
+
+void telegram(App& app, const HttpRequest& req, const ChannelConfig& ch, const Respond& respond) {
+  if (!protocol::verify_telegram_secret(ch.get("secret_token"),
+                                        req.header("x-telegram-bot-api-secret-token")))
+    return respond(error_response({Errc::unauthorized, "missing or wrong X-Telegram-Bot-Api-Secret-Token"}));
+  auto batch = protocol::parse_telegram_update(ch.name, req.body);
+  if (!batch) return respond(error_response(batch.error()));
+  commit(app, ch.type, ch.name, std::move(batch).value(), respond);
+}
+
+void twilio(App& app, const HttpRequest& req, const ChannelConfig& ch, const Respond& respond) {
+  auto params = protocol::parse_form(req.body);
+  if (!params) return respond(error_response({Errc::bad_request, "the form body is malformed"}));
+  // Twilio signs the URL it called: our public origin and the path and query it used.
+  std::string url = app.config.public_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  url += req.target;
+  if (!protocol::verify_twilio_signature(ch.get("auth_token"), url, *params,
+                                         req.header("x-twilio-signature")))
+    return respond(error_response({Errc::unauthorized, "missing or wrong X-Twilio-Signature"}));
+  commit(app, ch.type, ch.name, protocol::parse_twilio_webhook(ch.name, *params), respond);
+}
+
+}  // namespace
+
+bool handle_messaging_webhook(App& app, const HttpRequest& req, std::string_view type,
+                              std::string_view name, const Respond& respond) {
+  bool is_meta = type == "whatsapp" || type == "messenger" || type == "instagram";
+  if (!is_meta && type != "telegram" && type != "twilio") return false;
+  const ChannelConfig* ch = app.config.channel(type, name);
+  if (!ch) {
+    respond(error_response({Errc::not_found, "no channel is configured at this path"}));
+    return true;
+  }
+  if (req.method != "POST" && !(is_meta && req.method == "GET")) {
+    respond(error_response({Errc::method_not_allowed,
+                            is_meta ? "use GET to subscribe and POST to deliver" : "use POST"}));
+    return true;
+  }
+  if (is_meta) meta(app, req, *ch, respond);
+  else if (type == "telegram") telegram(app, req, *ch, respond);
+  else twilio(app, req, *ch, respond);
+  return true;
+}
+
+}  // namespace touchpoint::server

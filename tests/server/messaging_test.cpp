@@ -1,0 +1,310 @@
+// The messaging channels end to end on the real server over real sockets: each provider's
+// verification, ingestion of its payloads, replies sent to a local fake of the provider that
+// checks path, auth and body, and receipts moving delivery_status forward.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "../storage/temp_dir.hpp"
+#include "protocol/signature.hpp"
+#include "protocol/query_string.hpp"
+#include "protocol/twilio_webhook.hpp"
+#include "server/auth.hpp"
+#include "server/fake_provider.hpp"
+#include "server/http_client.hpp"
+#include "server/server.hpp"
+#include "storage/ticket_reader.hpp"
+
+namespace touchpoint::server {
+namespace {
+
+using testing_support::FakeProvider;
+using testing_support::HttpClient;
+using testing_support::Reply;
+namespace http = boost::beast::http;
+
+constexpr const char* kPublicUrl = "https://help.example.com";
+constexpr const char* kAgentToken = "agent-token-for-messaging-tests";
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(TOUCHPOINT_SOURCE_DIR) + "/tests/fixtures/webhooks/" + name,
+                   std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string whatsapp_text(const std::string& id, const std::string& from, const std::string& text) {
+  return R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",)"
+         R"("value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"106540352242922"},)"
+         R"("contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":")" + from + R"("}],)"
+         R"("messages":[{"from":")" + from + R"(","id":")" + id + R"(","timestamp":"1749416383",)"
+         R"("type":"text","text":{"body":")" + text + R"("}}]}}]}]})";
+}
+
+std::string whatsapp_status(const std::string& id, const std::string& status) {
+  return R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{)"
+         R"("metadata":{"phone_number_id":"106540352242922"},"statuses":[{"id":")" + id +
+         R"(","status":")" + status + R"(","timestamp":"1"}]}}]}]})";
+}
+
+class MessagingTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    {
+      auto store = storage::TicketStore::open({.data_dir = dir_.str()}).value();
+      int64_t agent = store.add_agent({"agent@example.com", "Alex", "agent", "x"}).value();
+      ASSERT_TRUE(store.create_token({token_hash(kAgentToken), agent, "api", "agent", "tests", std::nullopt}));
+    }
+    Config c;
+    c.data_dir = dir_.str();
+    c.http = "127.0.0.1:0";
+    c.public_url = kPublicUrl;
+    c.outbox_retry_base_seconds = 0;
+    c.outbox_poll_ms = 20;
+    auto channel = [&](std::string type, std::string name, std::map<std::string, std::string> values) {
+      ChannelConfig ch;
+      ch.type = std::move(type);
+      ch.name = std::move(name);
+      ch.values = std::move(values);
+      ch.values["api_base"] = provider_.url("/graph");
+      c.channels.push_back(ch);
+    };
+    channel("whatsapp", "wa", {{"phone_number_id", "106540352242922"}, {"access_token", "WA-TOKEN"},
+                               {"app_secret", "test_app_secret"}, {"verify_token", "vibecoding"}});
+    channel("messenger", "fb", {{"page_id", "1234567890"}, {"page_access_token", "PAGE-TOKEN"},
+                                {"app_secret", "fb_secret"}, {"verify_token", "v"}});
+    channel("telegram", "tg", {{"bot_token", "123:ABC"}, {"secret_token", "s3cr3t_Token-1"}});
+    channel("twilio", "sms", {{"account_sid", "AC1"}, {"auth_token", "12345"}, {"from", "+12028831111"}});
+    server_ = Server::start(c, storage::TicketStore::open({.data_dir = dir_.str()}).value()).value();
+  }
+
+  Reply post(const std::string& target, const std::string& body,
+             std::map<std::string, std::string> headers) {
+    HttpClient client(server_->http_port());
+    return client.request(http::verb::post, target, body, std::move(headers));
+  }
+  Reply post_whatsapp(const std::string& body, std::string secret = "test_app_secret") {
+    return post("/webhooks/whatsapp/wa", body,
+                {{"Content-Type", "application/json"},
+                 {"X-Hub-Signature-256", "sha256=" + protocol::hmac_sha256_hex(secret, body)}});
+  }
+  Reply post_twilio(const std::string& form) {
+    auto params = protocol::parse_form(form).value();
+    return post("/webhooks/twilio/sms", form,
+                {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"X-Twilio-Signature",
+                  protocol::twilio_signature("12345", std::string(kPublicUrl) + "/webhooks/twilio/sms", params)}});
+  }
+  Reply reply(int64_t ticket, const std::string& body) {
+    HttpClient client(server_->http_port());
+    return client.request(http::verb::post, "/api/v1/tickets/" + std::to_string(ticket) + "/messages",
+                          R"({"body":")" + body + R"("})",
+                          {{"Content-Type", "application/json"}, {"Authorization", std::string("Bearer ") + kAgentToken}});
+  }
+
+  storage::TicketReader reader() { return storage::TicketReader::open(dir_.str()).value(); }
+  std::size_t message_count() {
+    std::size_t n = 0;
+    auto r = reader();
+    for (int64_t t = 1; t < 20; ++t)
+      if (auto v = r.ticket(t)) n += v->messages.size();
+    return n;
+  }
+  // The delivery_status of a message once it equals want (bounded wait), or what it is then.
+  std::optional<std::string> status_of(int64_t ticket, int64_t message, const std::string& want,
+                                       std::optional<std::string>* error = nullptr) {
+    std::optional<std::string> last;
+    for (int i = 0; i < 2000; ++i) {
+      auto v = reader().ticket(ticket);
+      for (auto& m : v->messages)
+        if (m.id == message) {
+          last = m.delivery_status;
+          if (error) *error = m.delivery_error;
+        }
+      if (last == want) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return last;
+  }
+  static int64_t id_of(const Reply& r, const char* key) {
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    return d[key].GetInt64();
+  }
+
+  FakeProvider provider_;
+  testing_support::TempDir dir_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(MessagingTest, WhatsAppHandshakeEchoesTheChallengeOnlyForTheVerifyToken) {
+  HttpClient c(server_->http_port());
+  auto ok = c.get("/webhooks/whatsapp/wa?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=vibecoding");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "1158201444");
+  EXPECT_EQ(c.get("/webhooks/whatsapp/wa?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope").status, 403);
+  EXPECT_EQ(c.get("/webhooks/whatsapp/nosuch?hub.mode=subscribe&hub.challenge=1&hub.verify_token=vibecoding").status, 404);
+}
+
+TEST_F(MessagingTest, WhatsAppForgedTamperedOrUnsignedDeliveriesAre401AndStoreNothing) {
+  std::string body = fixture("whatsapp_text.json");
+  EXPECT_EQ(post_whatsapp(body, "wrong_secret").status, 401);
+  std::string signature = "sha256=" + protocol::hmac_sha256_hex("test_app_secret", body);
+  std::string tampered = body;
+  tampered[body.find("another")] = 'A';
+  EXPECT_EQ(post("/webhooks/whatsapp/wa", tampered, {{"X-Hub-Signature-256", signature}}).status, 401);
+  EXPECT_EQ(post("/webhooks/whatsapp/wa", body, {}).status, 401);
+  EXPECT_EQ(message_count(), 0u);
+  // The recorded delivery with Meta's published signature is accepted as it is.
+  auto ok = post("/webhooks/whatsapp/wa", body,
+                 {{"X-Hub-Signature-256",
+                   "sha256=ded1d1d9621cffa39832ccf2b330fa476b4dc8ec2a5d102e1e554312b3f21d42"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(message_count(), 1u);
+}
+
+TEST_F(MessagingTest, ThreeConcurrentRedeliveriesStoreOneMessage) {
+  std::string body = whatsapp_text("wamid.same", "393331234567", "Dov'è il mio ordine?");
+  std::vector<std::future<int>> sends;
+  for (int i = 0; i < 3; ++i)
+    sends.push_back(std::async(std::launch::async, [&] { return post_whatsapp(body).status; }));
+  for (auto& s : sends) EXPECT_EQ(s.get(), 200);
+  EXPECT_EQ(message_count(), 1u);
+}
+
+TEST_F(MessagingTest, AValidButUnsupportedEventIs200AndStoresNothing) {
+  std::string body = R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"account_update","value":{}}]}]})";
+  EXPECT_EQ(post_whatsapp(body).status, 200);
+  EXPECT_EQ(message_count(), 0u);
+}
+
+TEST_F(MessagingTest, AWhatsAppReplyIsSentWithTheTokenAndItsReceiptsMoveOnlyForward) {
+  ASSERT_EQ(post_whatsapp(whatsapp_text("wamid.in1", "16505551234", "Does it come in red?")).status, 200);
+  provider_.script({{200, R"({"messaging_product":"whatsapp","contacts":[{"wa_id":"16505551234"}],"messages":[{"id":"wamid.OUT1"}]})"}});
+  auto r = reply(1, "Yes, in red too");
+  ASSERT_EQ(r.status, 201) << r.body;
+  int64_t message = id_of(r, "message_id");
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target, "/graph/106540352242922/messages");
+  EXPECT_EQ(got[0].headers.at("Authorization"), "Bearer WA-TOKEN");
+  rapidjson::Document d;
+  d.Parse(got[0].body.c_str());
+  EXPECT_STREQ(d["to"].GetString(), "16505551234");
+  EXPECT_STREQ(d["text"]["body"].GetString(), "Yes, in red too");
+  EXPECT_EQ(status_of(1, message, "sent"), "sent");
+
+  ASSERT_EQ(post_whatsapp(whatsapp_status("wamid.OUT1", "read")).status, 200);
+  EXPECT_EQ(status_of(1, message, "read"), "read");
+  ASSERT_EQ(post_whatsapp(whatsapp_status("wamid.OUT1", "delivered")).status, 200);  // late, older
+  EXPECT_EQ(status_of(1, message, "read"), "read");
+}
+
+TEST_F(MessagingTest, AFailedStatusCarriesTheProvidersError) {
+  ASSERT_EQ(post_whatsapp(whatsapp_text("wamid.in2", "16505551234", "hello")).status, 200);
+  provider_.script({{200, R"({"messages":[{"id":"wamid.OUT2"}]})"}});
+  int64_t message = id_of(reply(1, "Hi"), "message_id");
+  ASSERT_EQ(status_of(1, message, "sent"), "sent");
+  std::string failed = R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{)"
+                       R"("metadata":{"phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.OUT2","status":"failed",)"
+                       R"("errors":[{"code":131026,"title":"Message undeliverable"}]}]}}]}]})";
+  ASSERT_EQ(post_whatsapp(failed).status, 200);
+  std::optional<std::string> error;
+  EXPECT_EQ(status_of(1, message, "failed", &error), "failed");
+  EXPECT_EQ(error, "131026: Message undeliverable");
+}
+
+TEST_F(MessagingTest, AReplyLongerThanTheProviderTakesIsRefusedNotCut) {
+  ASSERT_EQ(post_twilio(fixture("twilio_sms.form")).status, 200);
+  auto r = reply(1, std::string(1601, 'a'));
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("1600"), std::string::npos);
+  EXPECT_EQ(message_count(), 1u);
+  EXPECT_EQ(provider_.count(), 0u);
+}
+
+TEST_F(MessagingTest, TwilioSmsInSignedReplyOutAsAFormAndStatusCallbacksApply) {
+  auto in = post_twilio(fixture("twilio_sms.form"));
+  ASSERT_EQ(in.status, 200);
+  EXPECT_EQ(in.headers["Content-Type"], "text/xml");
+  EXPECT_NE(in.body.find("<Response>"), std::string::npos);
+
+  std::string form = fixture("twilio_sms.form");
+  auto params = protocol::parse_form(form).value();
+  EXPECT_EQ(post("/webhooks/twilio/sms", form + "&Extra=1",
+                 {{"X-Twilio-Signature", protocol::twilio_signature(
+                                             "12345", std::string(kPublicUrl) + "/webhooks/twilio/sms", params)}})
+                .status,
+            401);
+
+  provider_.script({{201, R"({"sid":"SMout1","status":"queued"})"}});
+  int64_t message = id_of(reply(1, "Thanks, on it"), "message_id");
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target, "/graph/2010-04-01/Accounts/AC1/Messages.json");
+  EXPECT_EQ(got[0].headers.at("Authorization"), "Basic QUMxOjEyMzQ1");
+  EXPECT_EQ(got[0].body, "To=%2B14133881111&From=%2B12028831111&Body=Thanks%2C%20on%20it"
+                         "&StatusCallback=https%3A%2F%2Fhelp.example.com%2Fwebhooks%2Ftwilio%2Fsms");
+  ASSERT_EQ(status_of(1, message, "sent"), "sent");
+  ASSERT_EQ(post_twilio("MessageSid=SMout1&MessageStatus=undelivered&ErrorCode=30003").status, 200);
+  std::optional<std::string> error;
+  EXPECT_EQ(status_of(1, message, "failed", &error), "failed");
+  EXPECT_EQ(error, "Twilio error 30003");
+}
+
+TEST_F(MessagingTest, TheSamePhoneOnSmsAndWhatsAppIsOneCustomer) {
+  ASSERT_EQ(post_twilio(fixture("twilio_sms.form")).status, 200);  // From +14133881111
+  ASSERT_EQ(post_whatsapp(whatsapp_text("wamid.p", "14133881111", "also me")).status, 200);
+  auto r = reader();
+  auto sms = r.ticket(1), wa = r.ticket(2);
+  ASSERT_TRUE(sms);
+  ASSERT_TRUE(wa);
+  EXPECT_EQ(sms->ticket.customer_id, wa->ticket.customer_id);
+  EXPECT_EQ(wa->ticket.channel_type, "whatsapp");  // one open ticket per customer and channel account
+}
+
+TEST_F(MessagingTest, TelegramNeedsTheSecretHeaderAndRepliesGoToTheChat) {
+  std::string body = fixture("telegram_text.json");
+  EXPECT_EQ(post("/webhooks/telegram/tg", body, {{"X-Telegram-Bot-Api-Secret-Token", "wrong"}}).status, 401);
+  EXPECT_EQ(post("/webhooks/telegram/tg", body, {}).status, 401);
+  EXPECT_EQ(message_count(), 0u);
+  ASSERT_EQ(post("/webhooks/telegram/tg", body, {{"X-Telegram-Bot-Api-Secret-Token", "s3cr3t_Token-1"}}).status, 200);
+  provider_.script({{200, R"({"ok":true,"result":{"message_id":57,"chat":{"id":23}}})"}});
+  int64_t message = id_of(reply(1, "Hello Sojan"), "message_id");
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target, "/graph/bot123:ABC/sendMessage");
+  rapidjson::Document d;
+  d.Parse(got[0].body.c_str());
+  EXPECT_EQ(d["chat_id"].GetInt64(), 23);
+  EXPECT_EQ(status_of(1, message, "sent"), "sent");
+}
+
+TEST_F(MessagingTest, MessengerRepliesCarryThePageTokenAndDeliveriesApply) {
+  std::string body = fixture("messenger_text.json");
+  auto signed_post = [&](const std::string& b) {
+    return post("/webhooks/messenger/fb", b,
+                {{"X-Hub-Signature-256", "sha256=" + protocol::hmac_sha256_hex("fb_secret", b)}});
+  };
+  ASSERT_EQ(signed_post(body).status, 200);
+  provider_.script({{200, R"({"recipient_id":"5678","message_id":"m_OUT"})"}});
+  int64_t message = id_of(reply(1, "Hi there"), "message_id");
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target.rfind("/graph/1234567890/messages?access_token=PAGE-TOKEN&appsecret_proof=", 0), 0u)
+      << got[0].target;
+  ASSERT_EQ(status_of(1, message, "sent"), "sent");
+  ASSERT_EQ(signed_post(R"({"object":"page","entry":[{"id":"1234567890","messaging":[{"sender":{"id":"5678"},)"
+                        R"("recipient":{"id":"1234567890"},"delivery":{"mids":["m_OUT"],"watermark":1}}]}]})")
+                .status,
+            200);
+  EXPECT_EQ(status_of(1, message, "delivered"), "delivered");
+}
+
+}  // namespace
+}  // namespace touchpoint::server
