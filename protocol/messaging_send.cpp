@@ -106,6 +106,15 @@ Status check_reply(std::string_view channel_type, std::string_view thread, std::
   return ok();
 }
 
+std::string basic_auth(std::string_view user, std::string_view password) {
+  std::string credentials = std::string(user) + ":" + std::string(password);
+  std::string b64(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
+                    credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::char_traits<char>::length(b64.c_str()));
+  return "Basic " + b64;
+}
+
 ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_number_id,
                               std::string_view access_token) {
   rapidjson::StringBuffer sb;
@@ -171,13 +180,8 @@ ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_s
   std::string body = "To=" + form_escape(item.thread) + "&From=" + form_escape(sender) +
                      "&Body=" + form_escape(item.body);
   if (!status_callback.empty()) body += "&StatusCallback=" + form_escape(status_callback);
-  std::string credentials = std::string(account_sid) + ":" + std::string(auth_token);
-  std::string b64(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
-                    credentials.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(std::char_traits<char>::length(b64.c_str()));
   return {"/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages.json",
-          "application/x-www-form-urlencoded", body, {{"Authorization", "Basic " + b64}}};
+          "application/x-www-form-urlencoded", body, {{"Authorization", basic_auth(account_sid, auth_token)}}};
 }
 
 DeliveryOutcome whatsapp_outcome(int status, std::string_view body, std::string_view network_error) {

@@ -26,6 +26,9 @@ struct ProviderRequest {
 Status check_reply(std::string_view channel_type, std::string_view thread, std::string_view body,
                    std::optional<int64_t> last_inbound_at, int64_t now);
 
+// "Basic base64(user:password)" for an Authorization header.
+std::string basic_auth(std::string_view user, std::string_view password);
+
 // Characters as providers count them: Unicode code points.
 std::size_t count_characters(std::string_view utf8);
 

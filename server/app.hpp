@@ -27,6 +27,7 @@ struct App {
   Hub hub;
   storage::Clock now = storage::system_clock_now;
   std::function<void()> nudge_outbox = [] {};  // a reply was queued: send it now
+  std::function<void()> nudge_media = [] {};   // media downloads were queued: fetch them now
   Metrics metrics;
   std::atomic<bool> draining{false};  // SIGTERM seen: answer 503 to new work, close keep-alive
   std::atomic<int> in_flight{0};      // requests read and not yet answered

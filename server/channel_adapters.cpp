@@ -41,9 +41,7 @@ class ProviderAdapter : public ChannelAdapter {
   using Build = std::function<protocol::ProviderRequest(const OutboundItem&)>;
   using Read = DeliveryOutcome (*)(int, std::string_view, std::string_view);
   ProviderAdapter(net::io_context& ioc, std::string api_base, Build build, Read read)
-      : ioc_(ioc), api_base_(std::move(api_base)), build_(std::move(build)), read_(read) {
-    while (!api_base_.empty() && api_base_.back() == '/') api_base_.pop_back();
-  }
+      : ioc_(ioc), api_base_(std::move(api_base)), build_(std::move(build)), read_(read) {}
 
   void send(const OutboundItem& item, std::function<void(DeliveryOutcome)> done) override {
     if (item.thread.empty())
@@ -66,11 +64,6 @@ class ProviderAdapter : public ChannelAdapter {
   Read read_;
 };
 
-// Production hosts; every channel may point api_base elsewhere (tests point it at fakes).
-std::string api_base(const ChannelConfig& c, const char* fallback) {
-  auto v = c.get("api_base");
-  return v.empty() ? fallback : v;
-}
 
 }  // namespace
 
@@ -80,14 +73,14 @@ std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const
   if (c.type == "api") return std::make_unique<ApiChannelAdapter>(ioc, c);
   if (c.type == "whatsapp")
     return std::make_unique<ProviderAdapter>(
-        ioc, api_base(c, "https://graph.facebook.com/v21.0"),
+        ioc, c.api_base(),
         [id = c.get("phone_number_id"), token = c.get("access_token")](const OutboundItem& i) {
           return whatsapp_send(i, id, token);
         },
         whatsapp_outcome);
   if (c.type == "messenger" || c.type == "instagram")
     return std::make_unique<ProviderAdapter>(
-        ioc, api_base(c, "https://graph.facebook.com/v21.0"),
+        ioc, c.api_base(),
         [page = c.get("page_id"), token = c.get("page_access_token"),
          secret = c.get("app_secret")](const OutboundItem& i) {
           return meta_messaging_send(i, page, token, secret);
@@ -95,7 +88,7 @@ std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const
         meta_messaging_outcome);
   if (c.type == "telegram")
     return std::make_unique<ProviderAdapter>(
-        ioc, api_base(c, "https://api.telegram.org"),
+        ioc, c.api_base(),
         [token = c.get("bot_token")](const OutboundItem& i) { return telegram_send(i, token); },
         telegram_outcome);
   if (c.type == "twilio") {
@@ -103,7 +96,7 @@ std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const
     while (!callback.empty() && callback.back() == '/') callback.pop_back();
     callback += "/webhooks/twilio/" + c.name;
     return std::make_unique<ProviderAdapter>(
-        ioc, api_base(c, "https://api.twilio.com"),
+        ioc, c.api_base(),
         [sid = c.get("account_sid"), token = c.get("auth_token"), from = c.get("from"),
          callback](const OutboundItem& i) { return twilio_send(i, sid, token, from, callback); },
         twilio_outcome);

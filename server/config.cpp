@@ -41,6 +41,20 @@ std::string ChannelConfig::get(const std::string& key) const {
   return it == values.end() ? std::string() : it->second;
 }
 
+std::string ChannelConfig::api_base() const {
+  std::string base = get("api_base");
+  if (base.empty()) {
+    if (type == "whatsapp" || type == "messenger" || type == "instagram")
+      base = "https://graph.facebook.com/v21.0";
+    else if (type == "telegram")
+      base = "https://api.telegram.org";
+    else if (type == "twilio")
+      base = "https://api.twilio.com";
+  }
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
 const ChannelConfig* Config::channel(std::string_view type, std::string_view name) const {
   for (const auto& c : channels)
     if (c.type == type && c.name == name) return &c;

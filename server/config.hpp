@@ -30,6 +30,8 @@ struct ChannelConfig {
   std::map<std::string, std::string> values;                // string keys, env: resolved
   std::map<std::string, std::vector<std::string>> lists;    // array-of-string keys
   std::string get(const std::string& key) const;            // "" when absent
+  // The provider's API root: api_base, or the production host of the type, no trailing '/'.
+  std::string api_base() const;
 };
 
 struct Config {

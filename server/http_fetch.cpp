@@ -14,6 +14,12 @@ namespace {
 
 namespace ssl = net::ssl;
 
+FetchResult failure(std::string why) {
+  FetchResult r;
+  r.error = std::move(why);
+  return r;
+}
+
 // One client TLS context for every outbound request: the system's CA store (SSL_CERT_FILE and
 // SSL_CERT_DIR are honoured, as by every OpenSSL client), peer verification on, TLS 1.2+.
 ssl::context& client_tls() {
@@ -81,16 +87,16 @@ class Fetch : public std::enable_shared_from_this<Fetch<Conn>> {
     for (auto& [k, v] : req_.headers) msg_.set(k, v);
     msg_.body() = req_.body;
     msg_.prepare_payload();
-    conn_.lowest().expires_after(std::chrono::seconds(10));
+    conn_.lowest().expires_after(std::chrono::seconds(req_.max_body > 1024 * 1024 ? 60 : 10));
     resolver_.async_resolve(
         url_.host, url_.port,
         [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
-          if (ec) return self->finish({0, "", "resolve: " + ec.message()});
+          if (ec) return self->finish(failure("resolve: " + ec.message()));
           self->conn_.lowest().async_connect(
               results, [self](beast::error_code ec2, const tcp::endpoint&) {
-                if (ec2) return self->finish({0, "", "connect: " + ec2.message()});
+                if (ec2) return self->finish(failure("connect: " + ec2.message()));
                 self->conn_.handshake(self->url_.host, [self](beast::error_code ec3) {
-                  if (ec3) return self->finish({0, "", "tls: " + ec3.message()});
+                  if (ec3) return self->finish(failure("tls: " + ec3.message()));
                   self->do_write();
                 });
               });
@@ -101,14 +107,16 @@ class Fetch : public std::enable_shared_from_this<Fetch<Conn>> {
   void do_write() {
     http::async_write(conn_.stream, msg_,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->finish({0, "", "write: " + ec.message()});
-                        self->parser_.body_limit(1024 * 1024);
+                        if (ec) return self->finish(failure("write: " + ec.message()));
+                        self->parser_.body_limit(self->req_.max_body);
                         http::async_read(self->conn_.stream, self->buf_, self->parser_,
                                          [self](beast::error_code ec2, std::size_t) {
-                                           if (ec2) return self->finish({0, "", "read: " + ec2.message()});
+                                           if (ec2) return self->finish(failure("read: " + ec2.message()));
                                            auto& res = self->parser_.get();
                                            self->finish({static_cast<int>(res.result_int()),
-                                                         res.body(), ""});
+                                                         std::move(res.body()), "",
+                                                         std::string(res[http::field::content_type]),
+                                                         std::string(res[http::field::location])});
                                          });
                       });
   }
@@ -135,17 +143,52 @@ void start(net::io_context& ioc, FetchRequest req, protocol::Url url,
   net::dispatch(f->executor(), [f] { f->run(); });
 }
 
-}  // namespace
-
-void fetch(net::io_context& ioc, FetchRequest req, std::function<void(FetchResult)> done) {
+void fetch_once(net::io_context& ioc, FetchRequest req, std::function<void(FetchResult)> done) {
   auto url = protocol::parse_url(req.url);
   if (!url) {
     return net::post(ioc, [done = std::move(done)] {
-      done({0, "", "the channel's URL is not a valid http(s) URL"});
+      done(failure("the channel's URL is not a valid http(s) URL"));
     });
   }
   if (url->scheme == "https") return start<Tls>(ioc, std::move(req), std::move(*url), std::move(done));
   start<Plain>(ioc, std::move(req), std::move(*url), std::move(done));
+}
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// The absolute URL a Location names, relative to the URL that answered.
+std::string resolve_location(const std::string& from, const std::string& location) {
+  if (location.rfind("http://", 0) == 0 || location.rfind("https://", 0) == 0) return location;
+  auto u = protocol::parse_url(from);
+  if (!u || location.empty() || location[0] != '/') return "";
+  return u->scheme + "://" + u->host + ":" + u->port + location;
+}
+
+}  // namespace
+
+void fetch(net::io_context& ioc, FetchRequest req, std::function<void(FetchResult)> done) {
+  auto previous = std::make_shared<FetchRequest>(req);
+  fetch_once(ioc, std::move(req),
+             [&ioc, previous, done = std::move(done)](FetchResult r) mutable {
+               if (!is_redirect(r.status) || previous->max_redirects <= 0 || r.location.empty())
+                 return done(std::move(r));
+               FetchRequest next = *previous;
+               next.url = resolve_location(previous->url, r.location);
+               if (next.url.empty()) return done(std::move(r));
+               --next.max_redirects;
+               if (r.status == 303) {
+                 next.method = "GET";
+                 next.body.clear();
+               }
+               auto a = protocol::parse_url(previous->url), b = protocol::parse_url(next.url);
+               if (!a || !b || a->host != b->host || a->scheme != b->scheme)
+                 std::erase_if(next.headers, [](const auto& h) {
+                   return h.first == "Authorization" || h.first == "authorization";
+                 });
+               fetch(ioc, std::move(next), std::move(done));
+             });
 }
 
 }  // namespace touchpoint::server

@@ -1,6 +1,8 @@
 #pragma once
-// One outbound HTTP request (resolve, connect, write, read, close) on an io_context, for channel
-// adapters. Bounded: 10 s for the whole exchange, 1 MiB of answer.
+// One outbound HTTP(S) request (resolve, connect, TLS with peer and host name verification,
+// write, read, close) on an io_context, for channel adapters and media downloads. Bounded: 10 s
+// per exchange (60 s with a larger max_body), max_body bytes of answer, max_redirects hops
+// (Authorization is dropped when a redirect leaves the host).
 #include <functional>
 #include <string>
 #include <utility>
@@ -15,12 +17,16 @@ struct FetchRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::size_t max_body = 1024 * 1024;
+  int max_redirects = 0;
 };
 
 struct FetchResult {
   int status = 0;     // 0: no HTTP answer (see error)
   std::string body;
   std::string error;  // network or protocol failure, empty when an answer came
+  std::string content_type;
+  std::string location;  // of a redirect not followed
 };
 
 // Calls done exactly once, on an executor of ioc.

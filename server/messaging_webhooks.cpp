@@ -38,6 +38,7 @@ void commit(App& app, std::string type, std::string name, WebhookBatch batch, co
           app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
                                                                     "in", "customer", false));
         }
+        if (r->media_queued) app.nudge_media();
         for (const auto& d : r->deliveries)
           app.hub.publish("message.delivery_updated",
                           protocol::live_delivery(d.ticket_id, d.message_id, d.status,

@@ -7,6 +7,7 @@
 #include "server/app.hpp"
 #include "server/http_session.hpp"
 #include "server/listener.hpp"
+#include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
 #include "server/net.hpp"
 
@@ -32,6 +33,7 @@ struct Server::Impl {
   net::signal_set signals;
   std::shared_ptr<Listener> http;
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
+  std::unique_ptr<MediaFetcher> media;       // likewise
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::unique_ptr<net::steady_timer> drain_timer;
@@ -44,6 +46,7 @@ struct Server::Impl {
       app.draining = true;
       signals.cancel();
       outbox->stop();
+      media->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
       http->stop([this] { poll_drained(); });
@@ -108,6 +111,12 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
           .backoff_base_seconds = s.app.config.outbox_retry_base_seconds});
   s.app.nudge_outbox = [&s] { s.outbox->nudge(); };
   s.outbox->start();
+  s.media = std::make_unique<MediaFetcher>(
+      s.ioc, s.app,
+      MediaFetcher::Options{.poll = std::chrono::milliseconds(s.app.config.outbox_poll_ms),
+                            .backoff_base_seconds = s.app.config.outbox_retry_base_seconds});
+  s.app.nudge_media = [&s] { s.media->nudge(); };
+  s.media->start();
   s.http->run();
   auto ep = s.http->local_endpoint();
   spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());

@@ -221,6 +221,27 @@ CREATE TABLE early_receipts(
 ) WITHOUT ROWID;
 CREATE INDEX early_receipts_by_age ON early_receipts(created_at);
 )sql",
+
+    // v5: media a customer sent on a messaging channel, downloaded from the provider after the
+    // message is acknowledged. One durable job per file, retried with backoff like the outbox.
+    R"sql(
+CREATE TABLE media_jobs(
+  id              INTEGER PRIMARY KEY,
+  message_id      INTEGER NOT NULL REFERENCES messages(id),
+  channel_type    TEXT NOT NULL,
+  channel_name    TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  ref             TEXT NOT NULL,  -- media id, file id or URL, as the provider gave it
+  content_type    TEXT NOT NULL,
+  filename        TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending','stored','failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX media_jobs_due ON media_jobs(next_attempt_at) WHERE state = 'pending';
+)sql",
 };
 
 int user_version(sqlite3* db) {

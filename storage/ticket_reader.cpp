@@ -356,6 +356,23 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
   });
 }
 
+Result<std::vector<MediaJob>> TicketReader::due_media(int64_t now, std::size_t limit) {
+  return guarded([&]() -> Result<std::vector<MediaJob>> {
+    std::vector<MediaJob> out;
+    Stmt q(impl_->h(), "SELECT j.id, j.message_id, m.ticket_id, j.channel_type, j.channel_name, "
+                       "j.kind, j.ref, j.content_type, j.filename, j.attempts FROM media_jobs j "
+                       "JOIN messages m ON m.id = j.message_id "
+                       "WHERE j.state = 'pending' AND j.next_attempt_at <= ?1 "
+                       "ORDER BY j.next_attempt_at LIMIT ?2");
+    q.bind(1, now).bind(2, static_cast<int64_t>(limit));
+    while (q.step())
+      out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                     q.text(7), q.text(8), q.int64(9)});
+    q.reset();
+    return out;
+  });
+}
+
 Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t> before_id,
                                                         std::size_t limit) {
   std::vector<int64_t> ids;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/media_download.hpp"
+#include "protocol/model.hpp"
 #include "protocol/result.hpp"
 #include "protocol/views.hpp"
 
@@ -71,6 +73,8 @@ class TicketReader {
   Result<std::map<std::string, int64_t>> status_counts();
   // Pending outbox rows whose next attempt is due at now, oldest due first.
   Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
+  // Pending media downloads whose next attempt is due, oldest first.
+  Result<std::vector<MediaJob>> due_media(int64_t now, std::size_t limit);
   Result<std::optional<AgentRow>> agent_by_email(const std::string& email);
   Result<std::vector<AgentRow>> agents();  // password hashes left empty
   Result<std::vector<GroupRow>> groups();

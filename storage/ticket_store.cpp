@@ -395,7 +395,21 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
     int64_t now = d.options.now();
     Transaction tx(d.h());
     WebhookRecorded out;
-    for (const auto& c : batch.contacts) out.contacts.push_back(d.record_inbound(c));
+    for (std::size_t i = 0; i < batch.contacts.size(); ++i) {
+      const auto& c = batch.contacts[i];
+      out.contacts.push_back(d.record_inbound(c));
+      const Recorded& rec = out.contacts.back();
+      if (rec.duplicate) continue;  // its media was queued the first time
+      for (const auto& m : batch.media) {
+        if (m.contact != i || m.ref.empty()) continue;
+        Stmt q(d.h(), "INSERT INTO media_jobs(message_id, channel_type, channel_name, kind, ref, "
+                      "content_type, filename, state, next_attempt_at, created_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8)");
+        q.bind(1, rec.message_id).bind(2, c.channel_type).bind(3, c.channel_name).bind(4, m.kind);
+        q.bind(5, m.ref).bind(6, m.content_type).bind(7, m.filename).bind(8, now).run();
+        out.media_queued = true;
+      }
+    }
     for (const auto& r : batch.receipts)
       if (auto changed = d.apply_receipt(channel_name, r, now)) out.deliveries.push_back(*changed);
     for (const auto& w : batch.reads) {
@@ -410,6 +424,46 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
     }
     tx.commit();
     return out;
+  });
+}
+
+Status TicketStore::record_media(const MediaJob& job, const MediaOutcome& o, int64_t next_attempt_at) {
+  return guarded([&]() -> Status {
+    auto& d = *impl_;
+    int64_t now = d.options.now();
+    // Bytes first, row second: a committed row never names a file a crash lost.
+    std::string hash;
+    if (o.kind == MediaFetchKind::stored) {
+      auto h = d.attachments.put(o.bytes);
+      if (!h) return Error{Errc::unavailable, h.error().message};
+      hash = h.value();
+    }
+    Transaction tx(d.h());
+    Stmt row(d.h(), "SELECT state FROM media_jobs WHERE id = ?1");
+    row.bind(1, job.id);
+    if (!row.step()) return Error{Errc::not_found, "no media job " + std::to_string(job.id)};
+    bool final = row.text(0) != "pending";
+    row.reset();
+    if (final) return ok();
+    const char* state = o.kind == MediaFetchKind::stored ? "stored"
+                        : o.kind == MediaFetchKind::failed ? "failed" : "pending";
+    Stmt u(d.h(), "UPDATE media_jobs SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3, "
+                  "last_error = ?4 WHERE id = ?1");
+    u.bind(1, job.id).bind(2, state).bind(3, next_attempt_at);
+    u.bind(4, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error)).run();
+    if (o.kind == MediaFetchKind::stored) {
+      // The webhook's own word on the type first; a CDN's answer header is often generic.
+      std::string type = job.content_type.empty() ? o.content_type : job.content_type;
+      if (type.empty()) type = "application/octet-stream";
+      d.insert_attachment.bind(1, job.message_id).bind(2, protocol::media_filename(job)).bind(3, type);
+      d.insert_attachment.bind(4, static_cast<int64_t>(o.bytes.size())).bind(5, hash).run();
+    } else if (o.kind == MediaFetchKind::failed) {
+      d.event({.ticket_id = job.ticket_id, .type = "message.media_failed", .actor_type = "system",
+               .message_id = job.message_id, .new_value = o.error},
+              now);
+    }
+    tx.commit();
+    return ok();
   });
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "protocol/media_download.hpp"
 #include "protocol/messaging.hpp"
 #include "protocol/model.hpp"
 #include "protocol/result.hpp"
@@ -50,6 +51,7 @@ struct DeliveryChanged {
 struct WebhookRecorded {
   std::vector<Recorded> contacts;  // in the batch's order
   std::vector<DeliveryChanged> deliveries;
+  bool media_queued = false;  // downloads are due: wake the media fetcher
 };
 
 class TicketStore {
@@ -122,6 +124,11 @@ class TicketStore {
   // then each receipt and read watermark on the messages we sent, moving delivery_status only
   // forward. A receipt for a message whose provider id is not recorded yet waits for it.
   Result<WebhookRecorded> record_webhook(const std::string& channel_name, const WebhookBatch& batch);
+
+  // Records one media download attempt: stored puts the bytes in the attachment store (fsynced
+  // first) and attaches them to the message; failed keeps the provider's words; retry makes
+  // the job due again at next_attempt_at. A job already final is left as it is.
+  Status record_media(const MediaJob& job, const MediaOutcome& outcome, int64_t next_attempt_at);
 
   // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
   // is taken.

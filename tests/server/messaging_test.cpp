@@ -306,5 +306,70 @@ TEST_F(MessagingTest, MessengerRepliesCarryThePageTokenAndDeliveriesApply) {
   EXPECT_EQ(status_of(1, message, "delivered"), "delivered");
 }
 
+std::string whatsapp_image(const std::string& id, const std::string& media_id) {
+  return R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{)"
+         R"("metadata":{"phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"T"},"wa_id":"972987654321"}],)"
+         R"("messages":[{"from":"972987654321","id":")" + id + R"(","timestamp":"1697043379","type":"image",)"
+         R"("image":{"mime_type":"image/jpeg","sha256":"x","id":")" + media_id + R"(","caption":"the box"}}]}}]}]})";
+}
+
+TEST_F(MessagingTest, WhatsAppMediaIsDownloadedWithTheTokenAfterTheAck) {
+  provider_.script({{200, R"({"url":")" + provider_.url("/cdn/photo.jpg") + R"(","mime_type":"image/jpeg"})"},
+                    {200, std::string("\xFF\xD8\xFF\xE0 jpeg bytes", 15)}});
+  ASSERT_EQ(post_whatsapp(whatsapp_image("wamid.img1", "65463453")).status, 200);
+  auto got = provider_.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].method, "GET");
+  EXPECT_EQ(got[0].target, "/graph/65463453");
+  EXPECT_EQ(got[0].headers.at("Authorization"), "Bearer WA-TOKEN");
+  EXPECT_EQ(got[1].target, "/cdn/photo.jpg");
+  EXPECT_EQ(got[1].headers.at("Authorization"), "Bearer WA-TOKEN");
+  std::vector<AttachmentRow> files;
+  for (int i = 0; i < 2000 && files.empty(); ++i) {
+    files = reader().ticket(1)->messages.at(0).attachments;
+    if (files.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].content_type, "image/jpeg");
+  EXPECT_EQ(files[0].size, 15);
+  EXPECT_EQ(files[0].filename, "image-1.jpg");
+  EXPECT_EQ(reader().ticket(1)->messages.at(0).body, "[image] the box");
+}
+
+TEST_F(MessagingTest, AMediaDownloadThatFailsRetriesAndARefusalIsRecorded) {
+  provider_.script({{503, "busy"}, {200, R"({"url":")" + provider_.url("/cdn/a.jpg") + R"("})"}, {200, "bytes"},
+                    {404, R"({"error":{"message":"gone"}})"}});
+  ASSERT_EQ(post_whatsapp(whatsapp_image("wamid.img2", "111")).status, 200);
+  ASSERT_EQ(provider_.wait_for(3).size(), 3u);  // 503, then resolved and fetched
+  ASSERT_EQ(post_whatsapp(whatsapp_image("wamid.img3", "222")).status, 200);
+  ASSERT_EQ(provider_.wait_for(4).size(), 4u);
+  bool failed_event = false;
+  for (int i = 0; i < 2000 && !failed_event; ++i) {
+    auto view = reader().ticket(1);
+    for (auto& e : view->events) failed_event |= e.type == "message.media_failed";
+    if (!failed_event) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(failed_event);
+  auto messages = reader().ticket(1)->messages;
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].attachments.size(), 1u);
+  EXPECT_EQ(messages[1].attachments.size(), 0u);
+  EXPECT_EQ(provider_.count(), 4u);  // the refusal is not retried
+}
+
+TEST_F(MessagingTest, TelegramPhotosAreResolvedThroughGetFile) {
+  provider_.script({{200, R"({"ok":true,"result":{"file_id":"x","file_path":"photos/file_1.jpg"}})"},
+                    {200, "png bytes"}});
+  ASSERT_EQ(post("/webhooks/telegram/tg", fixture("telegram_photo.json"),
+                 {{"X-Telegram-Bot-Api-Secret-Token", "s3cr3t_Token-1"}})
+                .status,
+            200);
+  auto got = provider_.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].target,
+            "/graph/bot123:ABC/getFile?file_id=AgACAgUAAxkBAAODYV3aGZlD6vhzKsE2WNmblsr6zKwAAi-tMRvCoeBWNQ1ENVBzJdwBAAMCAANzAAMhBA");
+  EXPECT_EQ(got[1].target, "/graph/file/bot123:ABC/photos/file_1.jpg");
+}
+
 }  // namespace
 }  // namespace touchpoint::server
