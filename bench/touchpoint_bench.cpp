@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     o.connections = std::atoi(arg(argc, argv, "--connections", "64"));
     o.rate = std::atof(arg(argc, argv, "--rate", "0"));
     o.run_id = arg(argc, argv, "--run-id", "r");
+    o.kind = arg(argc, argv, "--kind", "api");
+    o.batch = std::atoi(arg(argc, argv, "--batch", "1"));
+    o.channel = arg(argc, argv, "--channel", o.kind == "whatsapp" ? "wa" : "bench");
     return run_load(o);
   }
   if (mode == "queue") {
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: touchpoint_bench load [--port P] [--messages N] [--connections C] "
                "[--rate R] [--run-id ID]\n"
+               "                       [--kind api|whatsapp] [--batch B] [--channel NAME]\n"
                "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n"
                "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n");
   return 2;
