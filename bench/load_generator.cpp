@@ -16,6 +16,7 @@ using namespace touchpoint::server;
 using Clock = std::chrono::steady_clock;
 
 struct Shared {
+  explicit Shared(const LoadOptions& options) : o(options) {}
   const LoadOptions& o;
   long requests = 0;    // messages / per_request
   int per_request = 1;  // messages in one request (a WhatsApp batch)
@@ -145,7 +146,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
 int run_load(const LoadOptions& o) {
   net::io_context ioc;
-  Shared s{o};
+  Shared s(o);
   s.per_request = o.kind == "whatsapp" ? std::max(1, o.batch) : 1;
   s.requests = o.messages / s.per_request;
   s.latency_ms.reserve(static_cast<std::size_t>(o.messages));

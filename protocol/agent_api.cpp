@@ -103,6 +103,10 @@ void write_message(Writer& w, const MessageRow& m) {
   if (m.direction == "out") {
     key_opt_str(w, "delivery_status", m.delivery_status);
     key_opt_str(w, "delivery_error", m.delivery_error);
+    if (m.send_options) {  // written by prepare_reply: an object, embedded as it is
+      w.Key("send_options");
+      w.RawValue(m.send_options->data(), m.send_options->size(), rapidjson::kObjectType);
+    }
   }
   w.EndObject();
 }
@@ -204,19 +208,58 @@ Result<TicketPatch> parse_ticket_patch(std::string_view body) {
   return p;
 }
 
+namespace {
+// {"name": "...", "language": "...", "parameters": ["...", ...]}
+Status read_template(const rapidjson::Value& v, AgentMessage& m) {
+  if (!v.IsObject()) return bad("template must be an object with name and parameters");
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    std::string_view k(it->name.GetString(), it->name.GetStringLength());
+    const auto& f = it->value;
+    if (k == "name" || k == "language") {
+      if (!f.IsString() || f.GetStringLength() == 0 || f.GetStringLength() > 512)
+        return bad("template." + std::string(k) + " must be a non-empty string");
+      (k == "name" ? m.template_name : m.template_language).assign(f.GetString(), f.GetStringLength());
+    } else if (k == "parameters") {
+      if (!f.IsArray() || f.Size() > 100) return bad("template.parameters must be an array of strings");
+      for (const auto& p : f.GetArray()) {
+        if (!p.IsString() || p.GetStringLength() > 4096)
+          return bad("template.parameters must be an array of strings");
+        m.parameters.emplace_back(p.GetString(), p.GetStringLength());
+      }
+    } else {
+      return bad("unknown field template." + std::string(k));
+    }
+  }
+  if (m.template_name.empty()) return bad("template.name is required");
+  return ok();
+}
+}  // namespace
+
 Result<AgentMessage> parse_agent_message(std::string_view body) {
   auto doc = parse_object(body);
   if (!doc) return doc.error();
-  auto b = doc->FindMember("body");
-  if (b == doc->MemberEnd() || !b->value.IsString() || b->value.GetStringLength() == 0)
-    return bad("body is required");
-  if (b->value.GetStringLength() > kMaxReplyBytes) return bad("body is too long");
   AgentMessage m;
-  m.body.assign(b->value.GetString(), b->value.GetStringLength());
-  if (auto i = doc->FindMember("internal"); i != doc->MemberEnd()) {
-    if (!i->value.IsBool()) return bad("internal must be true or false");
-    m.internal = i->value.GetBool();
+  for (auto it = doc->MemberBegin(); it != doc->MemberEnd(); ++it) {
+    std::string_view k(it->name.GetString(), it->name.GetStringLength());
+    const auto& v = it->value;
+    if (k == "body") {
+      if (!v.IsString()) return bad("body must be a string");
+      if (v.GetStringLength() > kMaxReplyBytes) return bad("body is too long");
+      m.body.assign(v.GetString(), v.GetStringLength());
+    } else if (k == "internal") {
+      if (!v.IsBool()) return bad("internal must be true or false");
+      m.internal = v.GetBool();
+    } else if (k == "template") {
+      if (auto s = read_template(v, m); !s) return s.error();
+    } else if (k == "tag") {
+      if (!v.IsString() || v.GetStringLength() == 0 || v.GetStringLength() > 64)
+        return bad("tag must be a message tag such as HUMAN_AGENT");
+      m.tag.assign(v.GetString(), v.GetStringLength());
+    } else {
+      return bad("unknown field " + std::string(k));
+    }
   }
+  if (m.body.empty() && m.template_name.empty()) return bad("body is required");
   return m;
 }
 
@@ -344,6 +387,30 @@ std::string encode_channels(const std::vector<std::pair<std::string, std::string
     key_str(w, "name", name);
     key_str(w, "webhook", "/webhooks/" + type + "/" + name);
     w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return done(buf);
+}
+
+std::string encode_templates(const TemplateCatalog& catalog) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("templates");
+  w.StartArray();
+  for (const auto& [channel, templates] : catalog) {
+    for (const auto& t : templates) {
+      w.StartObject();
+      key_str(w, "channel_type", channel.first);
+      key_str(w, "channel", channel.second);
+      key_str(w, "name", t.name);
+      key_str(w, "language", t.language);
+      key_str(w, "text", t.text);
+      w.Key("parameters");
+      w.Int(template_parameter_count(t.text));
+      w.EndObject();
+    }
   }
   w.EndArray();
   w.EndObject();

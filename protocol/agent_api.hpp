@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/reply_rules.hpp"
 #include "protocol/result.hpp"
 #include "protocol/views.hpp"
 
@@ -25,7 +26,9 @@ std::string encode_agent(const Principal& agent);
 // PATCH /api/v1/tickets/{id}: {"status","priority","subject","assignee":id|null,
 // "group":id|null,"tags":[...]}. Unknown fields are rejected, so a typo never passes silently.
 Result<TicketPatch> parse_ticket_patch(std::string_view body);
-// POST /api/v1/tickets/{id}/messages: {"body":"...","internal":false}
+// POST /api/v1/tickets/{id}/messages: {"body":"...","internal":false}, or instead of body
+// "template":{"name","language","parameters":[...]}, and "tag" (Messenger, Instagram).
+// Unknown fields are rejected.
 Result<AgentMessage> parse_agent_message(std::string_view body);
 // {"message_id":..,"ticket_id":..,"delivery_status":"queued"|null}
 std::string encode_message_created(const MessageCreated& m);
@@ -56,6 +59,8 @@ struct AgentUpdate {
 Result<AgentUpdate> parse_agent_update(std::string_view body);
 // {"channels":[{"type","name","webhook"}]} from (type, name) pairs.
 std::string encode_channels(const std::vector<std::pair<std::string, std::string>>& channels);
+// {"templates":[{"channel_type","channel","name","language","text","parameters":N}]}
+std::string encode_templates(const TemplateCatalog& catalog);
 
 // Admin: {"name":"Billing"}
 Result<std::string> parse_group_name(std::string_view body);

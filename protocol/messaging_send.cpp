@@ -68,43 +68,30 @@ DeliveryOutcome graph_outcome(int status, std::string_view body, std::string_vie
   return failed(words);
 }
 
-}  // namespace
+// The template or tag prepare_reply chose, read back from OutboundItem::send_options.
+struct SendOptions {
+  std::string template_name, language, content_sid, tag;
+  std::vector<std::string> parameters;
+};
 
-std::size_t count_characters(std::string_view utf8) {
-  std::size_t n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-Status check_reply(std::string_view channel_type, std::string_view thread, std::string_view body,
-                   std::optional<int64_t> last_inbound_at, int64_t now) {
-  bool twilio_whatsapp = channel_type == "twilio" && thread.substr(0, 9) == "whatsapp:";
-  std::size_t limit = channel_type == "whatsapp"    ? 4096
-                      : channel_type == "messenger" ? 2000
-                      : channel_type == "instagram" ? 1000
-                      : channel_type == "telegram"  ? 4096
-                      : channel_type == "twilio"    ? 1600
-                                                    : 0;
-  if (limit) {
-    std::size_t n = count_characters(body);
-    if (n > limit)
-      return Error{Errc::unprocessable,
-                   std::string(channel_type) + " takes at most " + std::to_string(limit) +
-                       " characters in one message; this reply has " + std::to_string(n) +
-                       ". Shorten it or send it in parts."};
+SendOptions read_send_options(std::string_view json_text) {
+  SendOptions o;
+  if (json_text.empty()) return o;
+  auto doc = parse(json_text);
+  if (!doc) return o;
+  o.tag = json::text(*doc, "tag");
+  if (const auto* t = json::object(*doc, "template")) {
+    o.template_name = json::text(*t, "name");
+    o.language = json::text(*t, "language");
+    o.content_sid = json::text(*t, "content_sid");
+    if (const auto* ps = json::array(*t, "parameters"))
+      for (const auto& p : ps->GetArray())
+        if (p.IsString()) o.parameters.emplace_back(p.GetString(), p.GetStringLength());
   }
-  bool windowed = channel_type == "whatsapp" || channel_type == "messenger" ||
-                  channel_type == "instagram" || twilio_whatsapp;
-  constexpr int64_t kWindow = 24 * 3600;
-  if (windowed && (!last_inbound_at || now - *last_inbound_at > kWindow))
-    return Error{Errc::unprocessable,
-                 "the customer's last message is more than 24 hours old: " +
-                     std::string(channel_type == "whatsapp" || twilio_whatsapp
-                                     ? "WhatsApp only delivers an approved template message now"
-                                     : "Meta only delivers tagged messages now") +
-                     "; the conversation reopens when the customer writes again"};
-  return ok();
+  return o;
 }
+
+}  // namespace
 
 std::string basic_auth(std::string_view user, std::string_view password) {
   std::string credentials = std::string(user) + ":" + std::string(password);
@@ -125,11 +112,43 @@ ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_n
   // A business-scoped user id (CC.digits) goes in "recipient": in "to" Meta drops it silently.
   bool bsuid = item.thread.find('.') != std::string::npos;
   key_string(w, bsuid ? "recipient" : "to", item.thread);
-  key_string(w, "type", "text");
-  w.Key("text");
-  w.StartObject();
-  key_string(w, "body", item.body);
-  w.EndObject();
+  auto options = read_send_options(item.send_options);
+  if (!options.template_name.empty()) {
+    // {"type":"template","template":{"name","language":{"code"},"components":[{"type":"body",
+    //  "parameters":[{"type":"text","text":...}]}]}}
+    key_string(w, "type", "template");
+    w.Key("template");
+    w.StartObject();
+    key_string(w, "name", options.template_name);
+    w.Key("language");
+    w.StartObject();
+    key_string(w, "code", options.language);
+    w.EndObject();
+    if (!options.parameters.empty()) {
+      w.Key("components");
+      w.StartArray();
+      w.StartObject();
+      key_string(w, "type", "body");
+      w.Key("parameters");
+      w.StartArray();
+      for (const auto& p : options.parameters) {
+        w.StartObject();
+        key_string(w, "type", "text");
+        key_string(w, "text", p);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+      w.EndArray();
+    }
+    w.EndObject();
+  } else {
+    key_string(w, "type", "text");
+    w.Key("text");
+    w.StartObject();
+    key_string(w, "body", item.body);
+    w.EndObject();
+  }
   w.EndObject();
   return {"/" + std::string(phone_number_id) + "/messages", "application/json", done(sb),
           {{"Authorization", "Bearer " + std::string(access_token)}}};
@@ -144,7 +163,14 @@ ProviderRequest meta_messaging_send(const OutboundItem& item, std::string_view p
   w.StartObject();
   key_string(w, "id", item.thread);
   w.EndObject();
-  key_string(w, "messaging_type", "RESPONSE");
+  // Outside the 24-hour window Meta takes only a tagged message (HUMAN_AGENT: 7 days).
+  auto options = read_send_options(item.send_options);
+  if (options.tag.empty()) {
+    key_string(w, "messaging_type", "RESPONSE");
+  } else {
+    key_string(w, "messaging_type", "MESSAGE_TAG");
+    key_string(w, "tag", options.tag);
+  }
   w.Key("message");
   w.StartObject();
   key_string(w, "text", item.body);
@@ -177,8 +203,21 @@ ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_s
   constexpr std::string_view kWa = "whatsapp:";
   if (item.thread.substr(0, kWa.size()) == kWa && sender.substr(0, kWa.size()) != kWa)
     sender = std::string(kWa) + sender;
-  std::string body = "To=" + form_escape(item.thread) + "&From=" + form_escape(sender) +
-                     "&Body=" + form_escape(item.body);
+  std::string body = "To=" + form_escape(item.thread) + "&From=" + form_escape(sender);
+  auto options = read_send_options(item.send_options);
+  if (!options.content_sid.empty()) {
+    // A WhatsApp template through Twilio's Content API: the SID and {"1":..,"2":..}.
+    rapidjson::StringBuffer sb;
+    Writer w(sb);
+    w.StartObject();
+    for (std::size_t i = 0; i < options.parameters.size(); ++i)
+      key_string(w, std::to_string(i + 1).c_str(), options.parameters[i]);
+    w.EndObject();
+    body += "&ContentSid=" + form_escape(options.content_sid) +
+            "&ContentVariables=" + form_escape(done(sb));
+  } else {
+    body += "&Body=" + form_escape(item.body);
+  }
   if (!status_callback.empty()) body += "&StatusCallback=" + form_escape(status_callback);
   return {"/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages.json",
           "application/x-www-form-urlencoded", body, {{"Authorization", basic_auth(account_sid, auth_token)}}};

@@ -19,18 +19,8 @@ struct ProviderRequest {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// The rules a provider sets on a public reply, checked before it is queued so the agent hears
-// at once: the 24-hour customer-service window (WhatsApp, Messenger, Instagram, WhatsApp via
-// Twilio) and the longest text the provider takes (refused, never cut). last_inbound_at: the
-// customer's latest message on the ticket (unix seconds), nullopt when none.
-Status check_reply(std::string_view channel_type, std::string_view thread, std::string_view body,
-                   std::optional<int64_t> last_inbound_at, int64_t now);
-
 // "Basic base64(user:password)" for an Authorization header.
 std::string basic_auth(std::string_view user, std::string_view password);
-
-// Characters as providers count them: Unicode code points.
-std::size_t count_characters(std::string_view utf8);
 
 ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_number_id,
                               std::string_view access_token);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace touchpoint {
@@ -72,9 +73,22 @@ struct TicketPatch {
 };
 
 // An agent's public reply (sent through the ticket's channel) or internal note (never sent).
+// Outside a messaging window a reply may instead be one of the channel's approved templates
+// (WhatsApp) or carry a message tag (Messenger, Instagram); see protocol/reply_rules.hpp.
 struct AgentMessage {
   std::string body;
   bool internal = false;
+  std::string template_name;             // empty: a free-form reply
+  std::string template_language;         // picks one when the name exists in several languages
+  std::vector<std::string> parameters;   // the template's {{1}}, {{2}}, ...
+  std::string tag;                       // Messenger / Instagram message tag, e.g. HUMAN_AGENT
+
+  static AgentMessage text(std::string body, bool internal = false) {
+    AgentMessage m;
+    m.body = std::move(body);
+    m.internal = internal;
+    return m;
+  }
 };
 
 struct MessageCreated {
@@ -94,6 +108,7 @@ struct OutboundItem {
   std::string thread;           // the thread as the channel named it; empty when none
   std::vector<Identity> to;     // the customer's identities
   std::string body;
+  std::string send_options;     // JSON from prepare_reply ({"template":..} or {"tag":..}); "" if none
   int64_t attempts = 0;         // tries so far
 };
 

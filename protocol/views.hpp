@@ -35,6 +35,7 @@ struct MessageRow {
   std::optional<std::string> html;
   std::string channel_type, channel_name;
   std::optional<std::string> external_id, delivery_status, delivery_error;
+  std::optional<std::string> send_options;  // JSON: the template or tag it was sent with
   std::optional<int64_t> sent_at;
   int64_t created_at = 0;
   std::vector<AttachmentRow> attachments;

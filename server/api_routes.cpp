@@ -205,8 +205,9 @@ void post_message(const CallPtr& c) {
   if (!m) return c->respond(error_response(m.error()));
   write<MessageCreated>(
       c,
-      [id = c->ids[0], msg = m.value(), agent = c->who.agent_id](storage::TicketStore& s) {
-        return s.add_agent_message(id, msg, agent);
+      [id = c->ids[0], msg = m.value(), agent = c->who.agent_id,
+       &templates = c->app.templates](storage::TicketStore& s) {
+        return s.add_agent_message(id, msg, agent, templates);
       },
       [c, internal = m->internal](MessageCreated created) {
         if (created.queued_for_delivery) c->app.nudge_outbox();
@@ -390,6 +391,10 @@ void update_agent(const CallPtr& c) {
       [c](Unit) { list_agents_of(c); });
 }
 
+void list_templates(const CallPtr& c) {
+  c->respond(json(200, protocol::encode_templates(c->app.templates)));
+}
+
 void list_channels(const CallPtr& c) {
   // Channels come from the config file; secrets never leave it.
   std::vector<std::pair<std::string, std::string>> channels;
@@ -471,6 +476,7 @@ const std::vector<Route>& routes() {
       {{"DELETE", "/api/v1/groups/{id}", "admin"}, delete_group},
       {{"PATCH", "/api/v1/agents/{id}", "admin"}, update_agent},
       {{"GET", "/api/v1/channels", "admin"}, list_channels},
+      {{"GET", "/api/v1/templates", "agent"}, list_templates},
       {{"GET", "/api/v1/agents", "supervisor"}, list_agents},
       {{"POST", "/api/v1/agents", "admin"}, create_agent},
       {{"GET", "/api/v1/tokens", "admin"}, list_tokens},

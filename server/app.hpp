@@ -19,8 +19,9 @@ namespace touchpoint::server {
 
 struct App {
   App(Config c, storage::StoreWriter& w, storage::ReaderPool& r)
-      : config(std::move(c)), writer(w), readers(r) {}
+      : config(std::move(c)), templates(config.template_catalog()), writer(w), readers(r) {}
   Config config;
+  const protocol::TemplateCatalog templates;  // the channels' approved reply templates
   storage::StoreWriter& writer;
   storage::ReaderPool& readers;
   LoginLimiter login_limiter;

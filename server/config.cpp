@@ -34,6 +34,49 @@ std::vector<std::string> required_keys(const std::string& type) {
   return {};
 }
 
+// [[channel.template]] tables: string keys name, language, text, content_sid.
+Result<std::vector<protocol::ReplyTemplate>> read_templates(const std::string& where,
+                                                            const toml::node& node) {
+  auto* arr = node.as_array();
+  if (!arr) return bad(where + " must be an array of tables ([[channel.template]])");
+  std::vector<protocol::ReplyTemplate> out;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    std::string at = where + " #" + std::to_string(i + 1);
+    auto* t = (*arr)[i].as_table();
+    if (!t) return bad(at + " must be a table");
+    protocol::ReplyTemplate tpl;
+    for (auto&& [key, value] : *t) {
+      std::string k(key.str());
+      auto v = value.value<std::string>();
+      if (!v) return bad(at + "." + k + " must be a string");
+      if (k == "name") tpl.name = *v;
+      else if (k == "language") tpl.language = *v;
+      else if (k == "text") tpl.text = *v;
+      else if (k == "content_sid") tpl.content_sid = *v;
+      else return bad(at + ": unknown key " + k);
+    }
+    out.push_back(std::move(tpl));
+  }
+  return out;
+}
+
+Status validate_templates(const ChannelConfig& ch) {
+  if (ch.templates.empty()) return ok();
+  std::string where = "channel " + ch.name + ": template";
+  if (ch.type != "whatsapp" && ch.type != "twilio")
+    return bad(where + "s are for whatsapp and twilio channels only");
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& t : ch.templates) {
+    if (t.name.empty() || t.language.empty() || t.text.empty())
+      return bad(where + " needs name, language and text");
+    if (ch.type == "twilio" && t.content_sid.empty())
+      return bad(where + " " + t.name + " needs content_sid (Twilio sends templates by Content SID)");
+    if (!seen.insert({t.name, t.language}).second)
+      return bad(where + " " + t.name + " (" + t.language + ") is defined twice");
+  }
+  return ok();
+}
+
 }  // namespace
 
 std::string ChannelConfig::get(const std::string& key) const {
@@ -106,7 +149,11 @@ Result<Config> load_config(const std::string& path) {
       ChannelConfig ch;
       for (auto&& [key, value] : *t) {
         std::string k(key.str());
-        if (auto s = value.value<std::string>()) {
+        if (k == "template") {
+          auto t2 = read_templates(where + ".template", value);
+          if (!t2) return t2.error();
+          ch.templates = std::move(t2).value();
+        } else if (auto s = value.value<std::string>()) {
           auto r = resolve(where + "." + k, *s);
           if (!r) return r.error();
           ch.values[k] = r.value();
@@ -133,6 +180,13 @@ Result<Config> load_config(const std::string& path) {
   return c;
 }
 
+protocol::TemplateCatalog Config::template_catalog() const {
+  protocol::TemplateCatalog catalog;
+  for (const auto& ch : channels)
+    if (!ch.templates.empty()) catalog[{ch.type, ch.name}] = ch.templates;
+  return catalog;
+}
+
 Status validate(const Config& c) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& ch : c.channels) {
@@ -148,6 +202,7 @@ Status validate(const Config& c) {
                  "(what Telegram's setWebhook accepts)");
     if (auto base = ch.get("api_base"); !base.empty() && !protocol::parse_url(base))
       return bad("channel " + ch.name + ": api_base must be an http(s) URL");
+    if (auto s = validate_templates(ch); !s) return s;
   }
   if (auto hp = parse_host_port(c.http); !hp) return hp.error();
   return ok();

@@ -15,11 +15,18 @@
 //   type = "api"
 //   name = "crm"
 //   token = "env:CRM_TOKEN"   # any string value may be "env:VAR": read from the environment
+//
+//   [[channel.template]]      # WhatsApp (Cloud or Twilio): an approved message template
+//   name = "order_update"
+//   language = "en_US"
+//   text = "Hello {{1}}, there is news on your order {{2}}."
+//   content_sid = "HX..."     # Twilio only
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "protocol/reply_rules.hpp"
 #include "protocol/result.hpp"
 
 namespace touchpoint::server {
@@ -29,6 +36,7 @@ struct ChannelConfig {
   std::string name;
   std::map<std::string, std::string> values;                // string keys, env: resolved
   std::map<std::string, std::vector<std::string>> lists;    // array-of-string keys
+  std::vector<protocol::ReplyTemplate> templates;           // [[channel.template]]
   std::string get(const std::string& key) const;            // "" when absent
   // The provider's API root: api_base, or the production host of the type, no trailing '/'.
   std::string api_base() const;
@@ -46,6 +54,8 @@ struct Config {
   std::vector<ChannelConfig> channels;
 
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;
+  // Every channel's templates, as TicketStore::add_agent_message takes them.
+  protocol::TemplateCatalog template_catalog() const;
 };
 
 // Reads and validates a TOML file on top of the defaults. Errors name the file and the key.

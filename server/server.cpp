@@ -82,9 +82,11 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   auto pool = storage::ReaderPool::open(store.data_dir(), {});
   if (!pool) return pool.error();
   int threads = config.io_threads;
+  storage::Clock clock = store.clock();
   std::unique_ptr<Server> server(new Server(
       std::make_unique<Impl>(std::move(config), std::move(store), std::move(pool).value())));
   Impl& s = *server->impl_;
+  s.app.now = std::move(clock);
   try {
     s.http = std::make_shared<Listener>(s.ioc, tcp::endpoint(address, hp.value().port),
                                         [&s](tcp::socket&& socket) {

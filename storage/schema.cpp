@@ -242,6 +242,12 @@ CREATE TABLE media_jobs(
 );
 CREATE INDEX media_jobs_due ON media_jobs(next_attempt_at) WHERE state = 'pending';
 )sql",
+
+    // v6: how a reply is sent beyond its text: the approved template and its parameters
+    // (WhatsApp), or the message tag (Messenger, Instagram). JSON; NULL for a plain reply.
+    R"sql(
+ALTER TABLE messages ADD COLUMN send_options TEXT;
+)sql",
 };
 
 int user_version(sqlite3* db) {

@@ -61,8 +61,8 @@ struct TicketReader::Impl {
   Stmt tags{h(), "SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag"};
   Stmt messages{h(),
                 "SELECT id, ticket_id, direction, author, internal, body, html, channel_type, "
-                "channel_name, external_id, delivery_status, delivery_error, sent_at, created_at "
-                "FROM messages WHERE ticket_id = ?1 ORDER BY id"};
+                "channel_name, external_id, delivery_status, delivery_error, sent_at, created_at, "
+                "send_options FROM messages WHERE ticket_id = ?1 ORDER BY id"};
   Stmt attachments{h(),
                    "SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256 "
                    "FROM attachments a JOIN messages m ON m.id = a.message_id "
@@ -83,7 +83,7 @@ struct TicketReader::Impl {
   Stmt counts{h(), "SELECT status, n FROM status_counts"};
   Stmt due{h(),
            "SELECT o.id, o.message_id, m.ticket_id, t.customer_id, o.channel_type, "
-           "o.channel_name, t.thread_key, m.body, o.attempts FROM outbox o "
+           "o.channel_name, t.thread_key, m.body, o.attempts, coalesce(m.send_options, '') FROM outbox o "
            "JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id "
            "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
            "ORDER BY o.next_attempt_at LIMIT ?2"};
@@ -270,6 +270,7 @@ Result<TicketView> TicketReader::ticket(int64_t id) {
         m.delivery_error = q->opt_text(11);
         m.sent_at = q->opt_int64(12);
         m.created_at = q->int64(13);
+        m.send_options = q->opt_text(14);
         v.messages.push_back(std::move(m));
       }
     }
@@ -344,6 +345,7 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
         if (thread.rfind("thread:", 0) == 0) o.thread = thread.substr(7);
         o.body = q->text(7);
         o.attempts = q->int64(8);
+        o.send_options = q->text(9);
         out.push_back(std::move(o));
       }
     }

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <optional>
 
-#include "protocol/messaging_send.hpp"
 #include "storage/attachment_store.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -387,6 +386,7 @@ TicketStore& TicketStore::operator=(TicketStore&&) noexcept = default;
 TicketStore::~TicketStore() = default;
 
 const std::string& TicketStore::data_dir() const { return impl_->options.data_dir; }
+const Clock& TicketStore::clock() const { return impl_->options.now; }
 
 Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_name,
                                                     const WebhookBatch& batch) {
@@ -782,7 +782,8 @@ Status TicketStore::merge_tickets(int64_t source, int64_t target, int64_t actor)
 }
 
 Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const AgentMessage& m,
-                                                      int64_t agent_id) {
+                                                      int64_t agent_id,
+                                                      const protocol::TemplateCatalog& templates) {
   return guarded([&]() -> Result<MessageCreated> {
     auto& d = *impl_;
     int64_t now = d.options.now();
@@ -791,33 +792,42 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
     if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
     if (!m.internal && t->status == "closed")
       return Error{Errc::unprocessable, "the ticket is closed; replies are no longer sent"};
-    if (!m.internal) {  // the channel's own rules: its window, its longest message
+    // The channel's own rules: its window, its longest message, its templates.
+    std::optional<int64_t> last_in;
+    std::string thread;
+    if (!m.internal) {
       Stmt q(d.h(), "SELECT t.thread_key, (SELECT max(created_at) FROM messages "
                     "WHERE ticket_id = t.id AND direction = 'in') FROM tickets t WHERE t.id = ?1");
       q.bind(1, ticket_id);
       q.step();
-      std::string thread = q.text(0);
+      thread = q.text(0);
       if (thread.rfind("thread:", 0) == 0) thread.erase(0, 7);
-      auto last_in = q.opt_int64(1);
+      last_in = q.opt_int64(1);
       q.reset();
-      if (auto rule = protocol::check_reply(t->channel_type, thread, m.body, last_in, now); !rule)
-        return rule.error();
     }
+    static const std::vector<protocol::ReplyTemplate> kNone;
+    auto own = templates.find({t->channel_type, t->channel_name});
+    auto reply = protocol::prepare_reply(t->channel_type, thread, m,
+                                         own == templates.end() ? kNone : own->second, last_in, now);
+    if (!reply) return reply.error();
+    const std::string& body = reply->body;
     MessageCreated r;
     r.ticket_id = ticket_id;
     {
       Stmt q(d.h(),
              "INSERT INTO messages(ticket_id, direction, author, author_agent_id, internal, body, "
-             "channel_type, channel_name, delivery_status, created_at) "
-             "VALUES (?1, 'out', 'agent', ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
-      q.bind(1, ticket_id).bind(2, agent_id).bind(3, int64_t{m.internal}).bind(4, m.body);
+             "channel_type, channel_name, delivery_status, created_at, send_options) "
+             "VALUES (?1, 'out', 'agent', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id");
+      q.bind(1, ticket_id).bind(2, agent_id).bind(3, int64_t{m.internal}).bind(4, body);
       q.bind(5, t->channel_type).bind(6, t->channel_name);
       q.bind(7, m.internal ? std::nullopt : std::optional<std::string>("queued")).bind(8, now);
+      q.bind(9, reply->send_options.empty() ? std::nullopt
+                                             : std::optional<std::string>(reply->send_options));
       q.step();
       r.message_id = q.int64(0);
       q.reset();
     }
-    d.index_message.bind(1, r.message_id).bind(2, m.body).run();
+    d.index_message.bind(1, r.message_id).bind(2, body).run();
     if (!m.internal) {
       Stmt o(d.h(), "INSERT INTO outbox(message_id, channel_type, channel_name, state, "
                     "next_attempt_at, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?4)");

@@ -14,6 +14,7 @@
 #include "protocol/media_download.hpp"
 #include "protocol/messaging.hpp"
 #include "protocol/model.hpp"
+#include "protocol/reply_rules.hpp"
 #include "protocol/result.hpp"
 #include "protocol/views.hpp"
 
@@ -109,9 +110,12 @@ class TicketStore {
 
   // Appends an agent's reply or note. A public reply is queued in the outbox in the same
   // transaction, sets first_response_at if unset, and moves a new ticket to open. A note
-  // changes nothing else. not_found for an unknown ticket.
+  // changes nothing else. not_found for an unknown ticket. The channel's rules apply first
+  // (protocol::prepare_reply): its window, its length limit, and for a template, the
+  // channel's own entry in templates.
   Result<MessageCreated> add_agent_message(int64_t ticket_id, const AgentMessage& message,
-                                           int64_t agent_id);
+                                           int64_t agent_id,
+                                           const protocol::TemplateCatalog& templates = {});
 
   // Records one delivery attempt of an outbox row. sent and failed are final (the message's
   // delivery_status follows); retry counts the attempt and makes the row due again at
@@ -165,6 +169,8 @@ class TicketStore {
   Status batch(const std::function<void()>& body);
 
   const std::string& data_dir() const;
+  // The clock the store stamps rows with; the server uses the same one, so due times agree.
+  const Clock& clock() const;
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 
 #include "protocol/messaging.hpp"
 #include "protocol/messaging_send.hpp"
+#include "protocol/reply_rules.hpp"
 
 namespace touchpoint::protocol {
 namespace {

@@ -65,12 +65,49 @@ TEST_F(ConfigTest, ErrorsNameTheProblem) {
        "token=\"b\"\n",
        "twice"},
       {"[server]\nhttp = \"nohost\"\n", "HOST:PORT"},
+      {"[[channel]]\ntype=\"telegram\"\nname=\"t\"\nbot_token=\"1:A\"\nsecret_token=\"s\"\n"
+       "[[channel.template]]\nname=\"x\"\nlanguage=\"en\"\ntext=\"hi\"\n",
+       "whatsapp and twilio"},
+      {"[[channel]]\ntype=\"twilio\"\nname=\"t\"\naccount_sid=\"AC\"\nauth_token=\"a\"\nfrom=\"+1\"\n"
+       "[[channel.template]]\nname=\"x\"\nlanguage=\"en\"\ntext=\"hi\"\n",
+       "content_sid"},
+      {"[[channel]]\ntype=\"twilio\"\nname=\"t\"\naccount_sid=\"AC\"\nauth_token=\"a\"\nfrom=\"+1\"\n"
+       "[[channel.template]]\nname=\"x\"\nlanguage=\"en\"\ntext=\"hi\"\ncolour=\"red\"\n",
+       "unknown key colour"},
   };
   for (const auto& k : cases) {
     auto c = load_config(write(k.toml));
     ASSERT_FALSE(c) << k.toml;
     EXPECT_NE(c.error().message.find(k.says), std::string::npos) << c.error().message;
   }
+}
+
+TEST_F(ConfigTest, ReadsAWhatsAppChannelsApprovedTemplates) {
+  auto c = load_config(write(R"(
+[[channel]]
+type = "whatsapp"
+name = "wa"
+phone_number_id = "1"
+access_token = "t"
+app_secret = "s"
+verify_token = "v"
+
+  [[channel.template]]
+  name = "order_update"
+  language = "en_US"
+  text = "Hello {{1}}, there is news on your order {{2}}."
+
+  [[channel.template]]
+  name = "order_update"
+  language = "it"
+  text = "Ciao {{1}}, novità sul tuo ordine {{2}}."
+)"));
+  ASSERT_TRUE(c) << c.error().message;
+  auto catalog = c->template_catalog();
+  const auto& wa = catalog.at({"whatsapp", "wa"});
+  ASSERT_EQ(wa.size(), 2u);
+  EXPECT_EQ(wa[1].language, "it");
+  EXPECT_EQ(wa[1].text, "Ciao {{1}}, novità sul tuo ordine {{2}}.");
 }
 
 TEST(ParseHostPort, AcceptsIpv4Ipv6AndPortZero) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -80,7 +81,11 @@ class MessagingTest : public testing::Test {
                                 {"app_secret", "fb_secret"}, {"verify_token", "v"}});
     channel("telegram", "tg", {{"bot_token", "123:ABC"}, {"secret_token", "s3cr3t_Token-1"}});
     channel("twilio", "sms", {{"account_sid", "AC1"}, {"auth_token", "12345"}, {"from", "+12028831111"}});
-    server_ = Server::start(c, storage::TicketStore::open({.data_dir = dir_.str()}).value()).value();
+    c.channels[0].templates = {{"order_update", "it", "Ciao {{1}}, novità sul tuo ordine {{2}}.", ""}};
+    // The store's clock runs skew_ seconds ahead, so a test can step past a messaging window.
+    auto store = storage::TicketStore::open(
+        {.data_dir = dir_.str(), .now = [this] { return storage::system_clock_now() + skew_.load(); }});
+    server_ = Server::start(c, std::move(store).value()).value();
   }
 
   Reply post(const std::string& target, const std::string& body,
@@ -137,6 +142,13 @@ class MessagingTest : public testing::Test {
     return d[key].GetInt64();
   }
 
+  Reply agent_post(const std::string& target, const std::string& body) {
+    HttpClient client(server_->http_port());
+    return client.request(http::verb::post, target, body,
+                          {{"Content-Type", "application/json"}, {"Authorization", std::string("Bearer ") + kAgentToken}});
+  }
+
+  std::atomic<int64_t> skew_{0};
   FakeProvider provider_;
   testing_support::TempDir dir_;
   std::unique_ptr<Server> server_;
@@ -304,6 +316,67 @@ TEST_F(MessagingTest, MessengerRepliesCarryThePageTokenAndDeliveriesApply) {
                 .status,
             200);
   EXPECT_EQ(status_of(1, message, "delivered"), "delivered");
+}
+
+TEST_F(MessagingTest, OutsideTheWindowWhatsAppTakesAnApprovedTemplateAndTheTicketShowsItsText) {
+  ASSERT_EQ(post_whatsapp(whatsapp_text("wamid.in9", "16505551234", "Where is my order?")).status, 200);
+  skew_ = 2 * 24 * 3600;
+  auto plain = reply(1, "It ships tomorrow");
+  ASSERT_EQ(plain.status, 422) << plain.body;
+  EXPECT_NE(plain.body.find("template"), std::string::npos);
+
+  HttpClient client(server_->http_port());
+  auto listed = client.request(http::verb::get, "/api/v1/templates", "",
+                               {{"Authorization", std::string("Bearer ") + kAgentToken}});
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find(R"("channel":"wa","name":"order_update","language":"it")"), std::string::npos)
+      << listed.body;
+  EXPECT_NE(listed.body.find(R"("parameters":2)"), std::string::npos);
+
+  auto unknown = agent_post("/api/v1/tickets/1/messages", R"({"template":{"name":"nope"}})");
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  provider_.script({{200, R"({"messages":[{"id":"wamid.T1"}]})"}});
+  auto sent = agent_post("/api/v1/tickets/1/messages",
+                         R"({"template":{"name":"order_update","parameters":["Ada","#42"]}})");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  rapidjson::Document d;
+  d.Parse(got[0].body.c_str());
+  EXPECT_STREQ(d["type"].GetString(), "template");
+  EXPECT_STREQ(d["template"]["name"].GetString(), "order_update");
+  EXPECT_STREQ(d["template"]["language"]["code"].GetString(), "it");
+  EXPECT_STREQ(d["template"]["components"][0]["parameters"][1]["text"].GetString(), "#42");
+  int64_t message = id_of(sent, "message_id");
+  EXPECT_EQ(status_of(1, message, "sent"), "sent");
+  auto view = client.request(http::verb::get, "/api/v1/tickets/1", "",
+                             {{"Authorization", std::string("Bearer ") + kAgentToken}});
+  EXPECT_NE(view.body.find(R"("body":"Ciao Ada, novità sul tuo ordine #42.")"), std::string::npos)
+      << view.body;
+  EXPECT_NE(view.body.find(R"("send_options":{"template":{"name":"order_update")"), std::string::npos);
+  EXPECT_EQ(message_count(), 2u);  // the refused replies left nothing behind
+}
+
+TEST_F(MessagingTest, OutsideTheWindowMessengerTakesAHumanAgentTaggedReplyForSevenDays) {
+  std::string body = fixture("messenger_text.json");
+  ASSERT_EQ(post("/webhooks/messenger/fb", body,
+                 {{"X-Hub-Signature-256", "sha256=" + protocol::hmac_sha256_hex("fb_secret", body)}})
+                .status,
+            200);
+  skew_ = 3 * 24 * 3600;
+  EXPECT_EQ(reply(1, "Still on it").status, 422);
+  provider_.script({{200, R"({"recipient_id":"5678","message_id":"m_TAG"})"}});
+  auto r = agent_post("/api/v1/tickets/1/messages", R"({"body":"Still on it","tag":"HUMAN_AGENT"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  rapidjson::Document d;
+  d.Parse(got[0].body.c_str());
+  EXPECT_STREQ(d["messaging_type"].GetString(), "MESSAGE_TAG");
+  EXPECT_STREQ(d["tag"].GetString(), "HUMAN_AGENT");
+  skew_ = 8 * 24 * 3600;
+  auto late = agent_post("/api/v1/tickets/1/messages", R"({"body":"Hello?","tag":"HUMAN_AGENT"})");
+  EXPECT_EQ(late.status, 422) << late.body;
 }
 
 std::string whatsapp_image(const std::string& id, const std::string& media_id) {

@@ -45,7 +45,7 @@ class OutboxTest : public testing::Test {
     c.text = "help";
     auto r = s.record_inbound(c).value();
     if (agent_ == 0) agent_ = s.add_agent({"a@example.com", "A", "agent", "x"}).value();
-    return s.add_agent_message(r.ticket_id, {text, internal}, agent_).value().message_id;
+    return s.add_agent_message(r.ticket_id, AgentMessage::text(text, internal), agent_).value().message_id;
   }
 
   std::optional<std::string> delivery_status(int64_t message_id, std::optional<std::string>* error = nullptr) {

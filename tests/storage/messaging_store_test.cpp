@@ -36,7 +36,7 @@ class MessagingStoreTest : public testing::Test {
   }
   // A reply the provider accepted under provider_id.
   int64_t sent_reply(int64_t ticket, const std::string& provider_id) {
-    int64_t id = store_->add_agent_message(ticket, {"hello", false}, agent_).value().message_id;
+    int64_t id = store_->add_agent_message(ticket, AgentMessage::text("hello", false), agent_).value().message_id;
     auto due = TicketReader::open(dir_.str()).value().due_outbox(now_, 10).value();
     for (auto& item : due)
       if (item.message_id == id) {
@@ -105,14 +105,14 @@ TEST_F(MessagingStoreTest, AReadWatermarkMarksWhatWeSentOnThatThreadUpToThatTime
 TEST_F(MessagingStoreTest, WhatsAppRepliesNeedACustomerMessageInTheLastDay) {
   auto in = store_->record_inbound(whatsapp("w1")).value();
   now_ += 23 * 3600;
-  EXPECT_TRUE(store_->add_agent_message(in.ticket_id, {"still in time", false}, agent_));
+  EXPECT_TRUE(store_->add_agent_message(in.ticket_id, AgentMessage::text("still in time", false), agent_));
   now_ += 2 * 3600;
-  auto late = store_->add_agent_message(in.ticket_id, {"too late", false}, agent_);
+  auto late = store_->add_agent_message(in.ticket_id, AgentMessage::text("too late", false), agent_);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, Errc::unprocessable);
-  EXPECT_TRUE(store_->add_agent_message(in.ticket_id, {"a note is always fine", true}, agent_));
+  EXPECT_TRUE(store_->add_agent_message(in.ticket_id, AgentMessage::text("a note is always fine", true), agent_));
   store_->record_inbound(whatsapp("w2", "are you there?")).value();  // the window reopens
-  EXPECT_TRUE(store_->add_agent_message(in.ticket_id, {"yes", false}, agent_));
+  EXPECT_TRUE(store_->add_agent_message(in.ticket_id, AgentMessage::text("yes", false), agent_));
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ TEST_F(SearchTest, RepliesAndNotesAreSearchableAndNewestMatchComesFirst) {
   int64_t a = contact("1", "c1", "One", "parcel lost");
   int64_t b = contact("2", "c2", "Two", "parcel damaged");
   int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
-  ASSERT_TRUE(store_->add_agent_message(a, {"escalated to the courier", true}, agent));
+  ASSERT_TRUE(store_->add_agent_message(a, AgentMessage::text("escalated to the courier", true), agent));
   EXPECT_EQ(ids("courier"), std::vector<int64_t>{a});
   EXPECT_EQ(ids("parcel"), (std::vector<int64_t>{b, a}));
 }
