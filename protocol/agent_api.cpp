@@ -100,6 +100,15 @@ void write_message(Writer& w, const MessageRow& m) {
     w.EndObject();
   }
   w.EndArray();
+  if (m.thread_rule || m.raw_sha256) {  // mail
+    w.Key("email");
+    w.StartObject();
+    key_opt_str(w, "full_body", m.full_body);
+    key_opt_str(w, "thread_rule", m.thread_rule);
+    key_opt_str(w, "automatic", m.automatic);
+    key_opt_str(w, "raw_sha256", m.raw_sha256);
+    w.EndObject();
+  }
   if (m.direction == "out") {
     key_opt_str(w, "delivery_status", m.delivery_status);
     key_opt_str(w, "delivery_error", m.delivery_error);

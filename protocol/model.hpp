@@ -23,6 +23,19 @@ struct AttachmentIn {
   std::string data;  // raw bytes
 };
 
+// Mail only: what threading, loop guards and bounces need beyond the common fields.
+struct EmailFacts {
+  std::vector<std::string> in_reply_to;   // message ids, without <>
+  std::vector<std::string> references;    // as the header lists them, oldest first
+  std::optional<int64_t> subject_ticket;  // the subject's [#ID] token
+  std::string sender;                     // From, lowercased: must be a participant for [#ID]
+  std::string automatic;                  // why no automatic mail may answer it; "" if one may
+  std::string bounced_message_id;         // a bounce: the Message-ID of the mail that bounced
+  std::string bounce_status;              // and why, as the reporting MTA put it
+  std::string full_text;                  // the whole text (InboundContact::text: the reply part)
+  std::string raw;                        // the message as received, kept whatever happens
+};
+
 // One normalized inbound contact, whatever the channel. Every channel's parser produces this
 // and every channel is ingested by TicketStore::record_inbound.
 struct InboundContact {
@@ -37,6 +50,7 @@ struct InboundContact {
   std::optional<std::string> html;
   std::vector<AttachmentIn> attachments;
   std::optional<int64_t> sent_at;  // unix seconds, as the provider stated it
+  std::optional<EmailFacts> email; // mail: threaded by its headers, not by thread_key
 };
 
 // What record_inbound answers. duplicate=true: the contact was already stored and these are
@@ -48,6 +62,7 @@ struct Recorded {
   bool duplicate = false;
   bool ticket_created = false;
   bool ticket_reopened = false;
+  std::string thread_rule;  // mail: how it found its ticket (in-reply-to, references, subject, new)
 };
 
 inline constexpr const char* kTicketStatuses[] = {"new", "open", "pending", "on_hold", "solved",

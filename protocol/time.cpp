@@ -71,4 +71,16 @@ std::string format_rfc3339(int64_t unix_seconds) {
   return buf;
 }
 
+std::string format_rfc5322(int64_t unix_seconds) {
+  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::string iso = format_rfc3339(unix_seconds);  // YYYY-MM-DDTHH:MM:SSZ
+  int64_t days = unix_seconds >= 0 ? unix_seconds / 86400 : (unix_seconds - 86399) / 86400;
+  int weekday = static_cast<int>(((days % 7) + 7) % 7);  // 1970-01-01 was a Thursday
+  int month = std::stoi(iso.substr(5, 2));
+  return std::string(kDays[weekday]) + ", " + iso.substr(8, 2) + " " + kMonths[month - 1] + " " +
+         iso.substr(0, 4) + " " + iso.substr(11, 8) + " +0000";
+}
+
 }  // namespace touchpoint

@@ -36,6 +36,9 @@ struct MessageRow {
   std::string channel_type, channel_name;
   std::optional<std::string> external_id, delivery_status, delivery_error;
   std::optional<std::string> send_options;  // JSON: the template or tag it was sent with
+  // Mail: the whole text when body is the reply part, the threading rule that placed it,
+  // why it is automatic (never answered automatically), and the raw message's SHA-256.
+  std::optional<std::string> full_body, thread_rule, automatic, raw_sha256;
   std::optional<int64_t> sent_at;
   int64_t created_at = 0;
   std::vector<AttachmentRow> attachments;

@@ -3,6 +3,7 @@
 #include "protocol/telegram_webhook.hpp"
 #include "protocol/url.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <set>
 #include <toml++/toml.h>
@@ -75,6 +76,18 @@ Status validate_templates(const ChannelConfig& ch) {
       return bad(where + " " + t.name + " (" + t.language + ") is defined twice");
   }
   return ok();
+}
+
+// An email channel's support addresses, lowercased: address and every one of addresses.
+std::vector<std::string> support_addresses(const ChannelConfig& ch) {
+  std::vector<std::string> all;
+  if (ch.type != "email") return all;
+  if (!ch.get("address").empty()) all.push_back(ch.get("address"));
+  if (auto it = ch.lists.find("addresses"); it != ch.lists.end())
+    all.insert(all.end(), it->second.begin(), it->second.end());
+  for (auto& a : all)
+    for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return all;
 }
 
 }  // namespace
@@ -187,6 +200,13 @@ protocol::TemplateCatalog Config::template_catalog() const {
   return catalog;
 }
 
+EmailRoutes Config::email_routes() const {
+  EmailRoutes routes;
+  for (const auto& ch : channels)
+    for (const auto& a : support_addresses(ch)) routes.emplace(a, ch.name);
+  return routes;
+}
+
 Status validate(const Config& c) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& ch : c.channels) {
@@ -203,8 +223,18 @@ Status validate(const Config& c) {
     if (auto base = ch.get("api_base"); !base.empty() && !protocol::parse_url(base))
       return bad("channel " + ch.name + ": api_base must be an http(s) URL");
     if (auto s = validate_templates(ch); !s) return s;
+    if (ch.type == "email" && ch.get("address").empty() && !ch.lists.count("addresses"))
+      return bad("channel " + ch.name + " needs address (or addresses = [...])");
   }
   if (auto hp = parse_host_port(c.http); !hp) return hp.error();
+  std::map<std::string, std::string> owner;
+  for (const auto& ch : c.channels) {
+    for (const auto& a : support_addresses(ch)) {
+      if (a.find('@') == std::string::npos) return bad("'" + a + "' is not an email address");
+      if (auto [it, fresh] = owner.emplace(a, ch.name); !fresh && it->second != ch.name)
+        return bad("address " + a + " belongs to two email channels");
+    }
+  }
   return ok();
 }
 

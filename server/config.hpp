@@ -42,6 +42,9 @@ struct ChannelConfig {
   std::string api_base() const;
 };
 
+// Which email channel each support address belongs to (lowercased address → channel name).
+using EmailRoutes = std::map<std::string, std::string>;
+
 struct Config {
   std::string public_url = "http://127.0.0.1:8080";
   std::string data_dir = "./data";
@@ -56,6 +59,8 @@ struct Config {
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;
   // Every channel's templates, as TicketStore::add_agent_message takes them.
   protocol::TemplateCatalog template_catalog() const;
+  // The email channels' support addresses (address, or each of addresses).
+  EmailRoutes email_routes() const;
 };
 
 // Reads and validates a TOML file on top of the defaults. Errors name the file and the key.

@@ -9,6 +9,8 @@
 #include "server/listener.hpp"
 #include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
+#include "server/smtp_connection.hpp"
+#include "protocol/url.hpp"
 #include "server/net.hpp"
 
 namespace touchpoint::server {
@@ -32,6 +34,8 @@ struct Server::Impl {
   net::io_context ioc;
   net::signal_set signals;
   std::shared_ptr<Listener> http;
+  std::shared_ptr<Listener> smtp, lmtp;  // only with email channels
+  EmailRoutes email_routes;
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::unique_ptr<MediaFetcher> media;       // likewise
   std::vector<std::thread> threads;
@@ -49,6 +53,8 @@ struct Server::Impl {
       media->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
+      for (auto* mail : {&smtp, &lmtp})
+        if (*mail) (*mail)->stop([] {});
       http->stop([this] { poll_drained(); });
     });
   }
@@ -97,6 +103,36 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
     return Error{Errc::unavailable,
                  "cannot listen for http on " + s.app.config.http + ": " + e.code().message()};
   }
+  s.email_routes = s.app.config.email_routes();
+  if (!s.email_routes.empty()) {  // without a support address every RCPT would be refused
+    auto url = protocol::parse_url(s.app.config.public_url);
+    std::string host = url ? url->host : "localhost";
+    auto bind = [&](const std::string& where, protocol::SmtpMode mode)
+        -> Result<std::shared_ptr<Listener>> {
+      auto mhp = parse_host_port(where);
+      if (!mhp) return mhp.error();
+      beast::error_code mec;
+      auto maddr = net::ip::make_address(mhp->host == "localhost" ? "127.0.0.1" : mhp->host, mec);
+      if (mec) return Error{Errc::bad_request, "'" + mhp->host + "' is not an IP address"};
+      try {
+        return std::make_shared<Listener>(
+            s.ioc, tcp::endpoint(maddr, mhp->port), [&s, mode, host](tcp::socket&& socket) {
+              std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host, s.email_routes)
+                  ->run();
+            });
+      } catch (const boost::system::system_error& e) {
+        return Error{Errc::unavailable, "cannot listen on " + where + ": " + e.code().message()};
+      }
+    };
+    auto smtp = bind(s.app.config.smtp, protocol::SmtpMode::smtp);
+    if (!smtp) return smtp.error();
+    s.smtp = smtp.value();
+    if (s.app.config.lmtp) {
+      auto lmtp = bind(*s.app.config.lmtp, protocol::SmtpMode::lmtp);
+      if (!lmtp) return lmtp.error();
+      s.lmtp = lmtp.value();
+    }
+  }
   if (stop_on_signals) {
     s.signals.add(SIGTERM);
     s.signals.add(SIGINT);
@@ -122,6 +158,12 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   s.http->run();
   auto ep = s.http->local_endpoint();
   spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());
+  for (auto [listener, name] : {std::pair{s.smtp.get(), "smtp"}, std::pair{s.lmtp.get(), "lmtp"}}) {
+    if (!listener) continue;
+    listener->run();
+    auto mep = listener->local_endpoint();
+    spdlog::info("{} listening on {}:{}", name, mep.address().to_string(), mep.port());
+  }
   for (int i = 0; i < threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
   return server;
 }
@@ -132,6 +174,12 @@ Server::~Server() {
 }
 
 unsigned short Server::http_port() const { return impl_->http->local_endpoint().port(); }
+unsigned short Server::smtp_port() const {
+  return impl_->smtp ? impl_->smtp->local_endpoint().port() : 0;
+}
+unsigned short Server::lmtp_port() const {
+  return impl_->lmtp ? impl_->lmtp->local_endpoint().port() : 0;
+}
 
 void Server::stop() { impl_->begin_stop(); }
 

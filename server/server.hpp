@@ -20,6 +20,8 @@ class Server {
   ~Server();  // stop() and wait()
 
   unsigned short http_port() const;
+  unsigned short smtp_port() const;  // 0 without email channels
+  unsigned short lmtp_port() const;  // 0 unless lmtp is configured (and email channels exist)
   // Stops accepting, answers new requests 503, waits until every request read so far was
   // answered (their writes committed), then stops. Any thread; idempotent.
   void stop();

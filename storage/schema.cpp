@@ -248,6 +248,16 @@ CREATE INDEX media_jobs_due ON media_jobs(next_attempt_at) WHERE state = 'pendin
     R"sql(
 ALTER TABLE messages ADD COLUMN send_options TEXT;
 )sql",
+
+    // v7: mail. The raw message as received (content-addressed in the attachment store), the
+    // whole text when the body shown is only the reply part, the threading rule that placed
+    // it, and why it must never trigger an automatic message.
+    R"sql(
+ALTER TABLE messages ADD COLUMN raw_sha256 TEXT;
+ALTER TABLE messages ADD COLUMN full_body TEXT;
+ALTER TABLE messages ADD COLUMN thread_rule TEXT;
+ALTER TABLE messages ADD COLUMN automatic TEXT;
+)sql",
 };
 
 int user_version(sqlite3* db) {

@@ -62,7 +62,8 @@ struct TicketReader::Impl {
   Stmt messages{h(),
                 "SELECT id, ticket_id, direction, author, internal, body, html, channel_type, "
                 "channel_name, external_id, delivery_status, delivery_error, sent_at, created_at, "
-                "send_options FROM messages WHERE ticket_id = ?1 ORDER BY id"};
+                "send_options, full_body, thread_rule, automatic, raw_sha256 "
+                "FROM messages WHERE ticket_id = ?1 ORDER BY id"};
   Stmt attachments{h(),
                    "SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256 "
                    "FROM attachments a JOIN messages m ON m.id = a.message_id "
@@ -271,6 +272,10 @@ Result<TicketView> TicketReader::ticket(int64_t id) {
         m.sent_at = q->opt_int64(12);
         m.created_at = q->int64(13);
         m.send_options = q->opt_text(14);
+        m.full_body = q->opt_text(15);
+        m.thread_rule = q->opt_text(16);
+        m.automatic = q->opt_text(17);
+        m.raw_sha256 = q->opt_text(18);
         v.messages.push_back(std::move(m));
       }
     }

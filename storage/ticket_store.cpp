@@ -127,8 +127,10 @@ struct TicketStore::Impl {
   Stmt count_status{h(), "UPDATE status_counts SET n = n + ?2 WHERE status = ?1"};
   Stmt insert_message{h(),
                       "INSERT INTO messages(ticket_id, direction, author, body, html, "
-                      "channel_type, channel_name, external_id, dedup_key, sent_at, created_at) "
-                      "VALUES (?1, 'in', 'customer', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"};
+                      "channel_type, channel_name, external_id, dedup_key, sent_at, created_at, "
+                      "raw_sha256, full_body, thread_rule, automatic) "
+                      "VALUES (?1, 'in', 'customer', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                      "?12, ?13) RETURNING id"};
   Stmt index_message{h(), "INSERT INTO message_search(rowid, body) VALUES (?1, ?2)"};
   Stmt index_subject{h(), "INSERT INTO subject_search(rowid, subject) VALUES (?1, ?2)"};
   Stmt unindex_subject{h(), "INSERT INTO subject_search(subject_search, rowid, subject) "
@@ -200,15 +202,28 @@ struct TicketStore::Impl {
   // status, or nullopt when the thread needs a new ticket.
   std::optional<std::string> open_ticket_of_thread(const std::string& channel,
                                                    const std::string& thread, int64_t& ticket_id) {
-    std::string status;
-    std::optional<int64_t> merged_into;
     {
       StmtUse q(find_thread_ticket);
       q->bind(1, channel).bind(2, thread);
       if (!q->step()) return std::nullopt;
       ticket_id = q->int64(0);
-      status = q->text(1);
-      merged_into = q->opt_int64(2);
+    }
+    auto status = follow_merges(ticket_id);
+    if (!status || *status == "closed") return std::nullopt;
+    return status;
+  }
+
+  // A merged ticket's messages live on in the ticket it was merged into: follows the chain
+  // and answers the status of where it ends (ticket_id moves along).
+  std::optional<std::string> follow_merges(int64_t& ticket_id) {
+    std::optional<int64_t> merged_into;
+    std::string status;
+    {
+      StmtUse q(ticket_merge_state);
+      q->bind(1, ticket_id);
+      if (!q->step()) return std::nullopt;
+      status = q->text(0);
+      merged_into = q->opt_int64(1);
     }
     for (int hops = 0; status == "closed" && merged_into && hops < 16; ++hops) {
       StmtUse q(ticket_merge_state);
@@ -218,8 +233,68 @@ struct TicketStore::Impl {
       status = q->text(0);
       merged_into = q->opt_int64(1);
     }
-    if (status == "closed") return std::nullopt;
     return status;
+  }
+
+  // The ticket of a message we stored (either way) under this Message-ID on this channel.
+  std::optional<int64_t> ticket_of_message_id(const std::string& channel, const std::string& id) {
+    StmtUse q(find_dup);
+    q->bind(1, dedup_key(channel, id));
+    while (q->step())
+      if (q->text(2) == channel && q->text(3) == id) return q->int64(1);
+    return std::nullopt;
+  }
+
+  struct EmailThread {
+    std::optional<int64_t> ticket;  // where it goes; none: a new ticket
+    std::string status;             // of that ticket
+    std::string rule;               // in-reply-to, references, subject, bounce, new
+    std::optional<int64_t> follow_up_of;  // a closed ticket it answers: the new one links it
+  };
+
+  // Mail finds its ticket by what it answers, never by its subject alone: the mail it replies
+  // to (In-Reply-To, then References newest first, among every Message-ID we stored, ours
+  // included), then a [#ID] subject token from someone who is a participant of that ticket.
+  EmailThread thread_email(const InboundContact& c) {
+    const EmailFacts& e = *c.email;
+    EmailThread t;
+    std::vector<std::pair<std::string, const char*>> candidates;
+    if (!e.bounced_message_id.empty()) candidates.emplace_back(e.bounced_message_id, "bounce");
+    for (const auto& id : e.in_reply_to) candidates.emplace_back(id, "in-reply-to");
+    for (auto it = e.references.rbegin(); it != e.references.rend(); ++it)
+      candidates.emplace_back(*it, "references");
+    for (const auto& [id, rule] : candidates) {
+      if (auto ticket = ticket_of_message_id(c.channel_name, id)) {
+        t.ticket = ticket;
+        t.rule = rule;
+        break;
+      }
+    }
+    if (!t.ticket && e.subject_ticket && !e.sender.empty()) {
+      Stmt q(h(), "SELECT 1 FROM tickets t JOIN identities i ON i.customer_id = t.customer_id "
+                  "WHERE t.id = ?1 AND t.channel_name = ?2 AND i.type = 'email' AND i.address = ?3");
+      q.bind(1, *e.subject_ticket).bind(2, c.channel_name).bind(3, e.sender);
+      if (q.step()) {
+        t.ticket = *e.subject_ticket;
+        t.rule = "subject";
+      }
+    }
+    if (!t.ticket) {
+      t.rule = "new";
+      return t;
+    }
+    auto status = follow_merges(*t.ticket);
+    if (!status) {
+      t.ticket.reset();
+      t.rule = "new";
+    } else if (*status == "closed" && e.automatic.empty()) {
+      // A closed ticket stays closed: the customer's new words start a ticket that links it.
+      t.follow_up_of = t.ticket;
+      t.ticket.reset();
+    } else {
+      t.status = *status;  // automatic mail joins even a closed ticket, quietly
+    }
+    return t;
   }
 
   std::optional<Recorded> find_duplicate(std::string_view channel, std::string_view external_id,
@@ -324,9 +399,24 @@ struct TicketStore::Impl {
 
     Recorded r;
     r.customer_id = resolve_customer(c, now);
-    std::string thread = c.thread_key.empty() ? "customer:" + std::to_string(r.customer_id)
-                                              : "thread:" + c.thread_key;
-    std::optional<std::string> status = open_ticket_of_thread(c.channel_name, thread, r.ticket_id);
+    std::string thread;
+    std::optional<std::string> status;
+    std::optional<int64_t> follow_up_of;
+    bool automatic = c.email && !c.email->automatic.empty();
+    if (c.email) {  // one ticket per conversation, found by headers; thread_key only names it
+      EmailThread t = thread_email(c);
+      r.thread_rule = t.rule;
+      thread = "email:" + c.external_id;
+      if (t.ticket) {
+        r.ticket_id = *t.ticket;
+        status = t.status;
+      }
+      follow_up_of = t.follow_up_of;
+    } else {
+      thread = c.thread_key.empty() ? "customer:" + std::to_string(r.customer_id)
+                                    : "thread:" + c.thread_key;
+      status = open_ticket_of_thread(c.channel_name, thread, r.ticket_id);
+    }
     if (!status) {
       StmtUse q(insert_ticket);
       q->bind(1, c.subject).bind(2, c.channel_type).bind(3, c.channel_name).bind(4, thread);
@@ -339,21 +429,51 @@ struct TicketStore::Impl {
       event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",
              .actor_type = "customer", .new_value = std::string("new")},
             now);
-    } else if (*status == "pending" || *status == "solved") {
-      // The customer answered: the ball is back in the agents' court.
+      if (follow_up_of) {
+        event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.follow_up_of",
+               .actor_type = "customer", .old_value = std::to_string(*follow_up_of)},
+              now);
+        event({.ticket_id = *follow_up_of, .type = "ticket.followed_up_by", .actor_type = "customer",
+               .new_value = std::to_string(r.ticket_id)},
+              now);
+      }
+    } else if ((*status == "pending" || *status == "solved") && !automatic) {
+      // The customer answered: the ball is back in the agents' court. (An auto-reply is not
+      // an answer: it never reopens.)
       change_status(r.ticket_id, *status, "open", "customer", std::nullopt, now);
       r.ticket_reopened = true;
     } else {
       touch(r.ticket_id, now);
     }
 
+    std::optional<std::string> raw_sha256, full_body, rule, why_automatic;
+    if (c.email) {
+      auto h = attachments.put(c.email->raw);
+      if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
+      raw_sha256 = h.value();
+      if (c.email->full_text != c.text) full_body = c.email->full_text;
+      rule = r.thread_rule;
+      if (automatic) why_automatic = c.email->automatic;
+    }
     {
       StmtUse q(insert_message);
       q->bind(1, r.ticket_id).bind(2, c.text).bind(3, c.html).bind(4, c.channel_type);
       q->bind(5, c.channel_name).bind(6, c.external_id).bind(7, key).bind(8, c.sent_at);
-      q->bind(9, now);
+      q->bind(9, now).bind(10, raw_sha256).bind(11, full_body).bind(12, rule).bind(13, why_automatic);
       q->step();
       r.message_id = q->int64(0);
+    }
+    if (c.email && !c.email->bounced_message_id.empty()) {
+      // Our mail bounced: the reply it reports on has failed, with the MTA's words.
+      Stmt ours(h(), "SELECT 1 FROM messages WHERE dedup_key = ?1 AND channel_name = ?2 AND "
+                     "external_id = ?3 AND direction = 'out'");
+      ours.bind(1, dedup_key(c.channel_name, c.email->bounced_message_id)).bind(2, c.channel_name);
+      ours.bind(3, c.email->bounced_message_id);
+      if (ours.step())
+        apply_receipt(c.channel_name,
+                      {c.email->bounced_message_id, "failed",
+                       c.email->bounce_status.empty() ? "bounced" : c.email->bounce_status},
+                      now);
     }
     index_message.bind(1, r.message_id).bind(2, c.text).run();
     for (std::size_t i = 0; i < c.attachments.size(); ++i) {

@@ -9,13 +9,13 @@ import subprocess
 import tempfile
 import time
 
-LISTEN_RE = re.compile(rb"http listening on [\d.]+:(\d+)")
+LISTEN_RE = re.compile(rb"(\w+) listening on [\d.]+:(\d+)")
 
 
 class Touchpoint:
     """`touchpoint serve` on an ephemeral port. Waits for its 'listening' log line (no sleeps)."""
 
-    def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=()):
+    def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=(), listeners=("http",)):
         self.binary, self.data_dir = binary, data_dir
         cmd = [binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", *args]
         if config_text is not None:
@@ -26,15 +26,16 @@ class Touchpoint:
         env = dict(os.environ, **(extra_env or {}))
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
         self.output = b""
-        self.port = None
+        self.ports = {}  # listener name ("http", "smtp", "lmtp") -> port
         deadline = time.monotonic() + 30
-        while self.port is None:
+        while not all(name in self.ports for name in listeners):
             line = self._readline(deadline)
             if line is None:
                 raise RuntimeError("server did not start: " + self.output.decode(errors="replace"))
             m = LISTEN_RE.search(line)
             if m:
-                self.port = int(m.group(1))
+                self.ports[m.group(1).decode()] = int(m.group(2))
+        self.port = self.ports["http"]
 
     def _readline(self, deadline):
         buf = b""

@@ -93,7 +93,12 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<BadCase>& i) { return std::string(i.param.name); });
 
 TEST(EncodeAck, MatchesTheContract) {
-  EXPECT_EQ(encode_ack({17, 123, 5, false, true, false}),
+  Recorded r;
+  r.ticket_id = 17;
+  r.message_id = 123;
+  r.customer_id = 5;
+  r.ticket_created = true;
+  EXPECT_EQ(encode_ack(r),
             R"({"ticket_id":17,"message_id":123,"customer_id":5,"duplicate":false})");
 }
 

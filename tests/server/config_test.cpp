@@ -74,6 +74,11 @@ TEST_F(ConfigTest, ErrorsNameTheProblem) {
       {"[[channel]]\ntype=\"twilio\"\nname=\"t\"\naccount_sid=\"AC\"\nauth_token=\"a\"\nfrom=\"+1\"\n"
        "[[channel.template]]\nname=\"x\"\nlanguage=\"en\"\ntext=\"hi\"\ncolour=\"red\"\n",
        "unknown key colour"},
+      {"[[channel]]\ntype=\"email\"\nname=\"e\"\n", "needs address"},
+      {"[[channel]]\ntype=\"email\"\nname=\"e\"\naddress=\"support\"\n", "not an email address"},
+      {"[[channel]]\ntype=\"email\"\nname=\"e\"\naddress=\"a@b.c\"\n"
+       "[[channel]]\ntype=\"email\"\nname=\"f\"\naddresses=[\"x@b.c\", \"A@b.c\"]\n",
+       "belongs to two"},
   };
   for (const auto& k : cases) {
     auto c = load_config(write(k.toml));
@@ -108,6 +113,23 @@ verify_token = "v"
   ASSERT_EQ(wa.size(), 2u);
   EXPECT_EQ(wa[1].language, "it");
   EXPECT_EQ(wa[1].text, "Ciao {{1}}, novità sul tuo ordine {{2}}.");
+}
+
+TEST_F(ConfigTest, RoutesEveryEmailAddressToItsChannelCaseInsensitively) {
+  auto c = load_config(write(R"(
+[[channel]]
+type = "email"
+name = "support"
+address = "Support@Acme.test"
+
+[[channel]]
+type = "email"
+name = "sales"
+addresses = ["sales@acme.test", "vendite@acme.test"]
+)"));
+  ASSERT_TRUE(c) << c.error().message;
+  EmailRoutes want = {{"support@acme.test", "support"}, {"sales@acme.test", "sales"}, {"vendite@acme.test", "sales"}};
+  EXPECT_EQ(c->email_routes(), want);
 }
 
 TEST(ParseHostPort, AcceptsIpv4Ipv6AndPortZero) {

@@ -1,0 +1,320 @@
+// parse_email with GMime 3. GMime objects are reference counted GObjects: every one made here
+// is released by a Ref guard, so no early return leaks.
+#include "protocol/email_parse.hpp"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include "protocol/signature.hpp"
+#include "protocol/time.hpp"
+
+namespace touchpoint::protocol {
+namespace {
+
+template <typename T>
+struct Ref {
+  T* p;
+  explicit Ref(T* ptr) : p(ptr) {}
+  ~Ref() {
+    if (p) g_object_unref(p);
+  }
+  Ref(const Ref&) = delete;
+  Ref& operator=(const Ref&) = delete;
+};
+
+struct GFreeString {
+  char* p;
+  explicit GFreeString(char* s) : p(s) {}
+  ~GFreeString() { g_free(p); }
+  GFreeString(const GFreeString&) = delete;
+  GFreeString& operator=(const GFreeString&) = delete;
+  std::string str() const { return p ? std::string(p) : std::string(); }
+};
+
+void init_gmime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Bytes in an unknown or lying charset to valid UTF-8: as they are when valid, else as
+// windows-1252 (what unlabelled Western mail almost always is), else with U+FFFD.
+std::string valid_utf8(std::string s) {
+  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) return s;
+  gsize written = 0;
+  GFreeString converted(g_convert(s.data(), static_cast<gssize>(s.size()), "UTF-8", "WINDOWS-1252",
+                                  nullptr, &written, nullptr));
+  if (converted.p) return std::string(converted.p, written);
+  GFreeString made(g_utf8_make_valid(s.data(), static_cast<gssize>(s.size())));
+  return made.str();
+}
+
+std::string header(GMimeObject* o, const char* name) {
+  const char* v = g_mime_object_get_header(o, name);
+  return v ? std::string(v) : std::string();
+}
+
+void addresses(InternetAddressList* list, std::vector<std::string>& out, std::string* first_name) {
+  if (!list) return;
+  int n = internet_address_list_length(list);
+  for (int i = 0; i < n; ++i) {
+    InternetAddress* ia = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+      addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out, first_name);
+    } else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+      const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+      if (!addr || !*addr) continue;
+      if (first_name && out.empty()) {
+        const char* name = internet_address_get_name(ia);
+        *first_name = name ? valid_utf8(name) : std::string();
+      }
+      out.push_back(lower(addr));
+    }
+  }
+}
+
+std::vector<std::string> message_ids(const std::string& value) {
+  std::vector<std::string> out;
+  if (value.empty()) return out;
+  GMimeReferences* refs = g_mime_references_parse(nullptr, value.c_str());
+  if (!refs) return out;
+  int n = g_mime_references_length(refs);
+  for (int i = 0; i < n; ++i)
+    if (const char* id = g_mime_references_get_message_id(refs, i)) out.emplace_back(id);
+  g_mime_references_free(refs);
+  return out;
+}
+
+// A leaf part's bytes with the transfer encoding undone.
+std::string decoded_bytes(GMimePart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (!content) return {};
+  Ref<GMimeStream> mem(g_mime_stream_mem_new());
+  g_mime_data_wrapper_write_to_stream(content, mem.p);
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
+}
+
+std::string part_text(GMimeObject* o) {
+  if (GMIME_IS_TEXT_PART(o)) {
+    // Converts from the declared charset; GMime falls back to its user charsets when unknown.
+    GFreeString text(g_mime_text_part_get_text(GMIME_TEXT_PART(o)));
+    if (text.p) return valid_utf8(text.str());
+  }
+  if (GMIME_IS_PART(o)) return valid_utf8(decoded_bytes(GMIME_PART(o)));
+  return {};
+}
+
+struct Walk {
+  ParsedEmail& out;
+  std::optional<std::string> plain, html;
+  int depth = 0;
+};
+
+std::string mime_type(GMimeObject* o) {
+  GMimeContentType* ct = g_mime_object_get_content_type(o);
+  if (!ct) return "application/octet-stream";
+  GFreeString t(g_mime_content_type_get_mime_type(ct));
+  return lower(t.str());
+}
+
+void read_delivery_status(const std::string& text, ParsedEmail& out) {
+  // "Status: 5.1.1" and "Diagnostic-Code: smtp; 550 5.1.1 user unknown" per recipient.
+  auto field = [&](const char* name) -> std::string {
+    std::string lowered = lower(text);
+    auto at = lowered.find(std::string("\n") + name);
+    if (at == std::string::npos) return {};
+    auto colon = text.find(':', at);
+    auto eol = text.find('\n', colon);
+    std::string v = text.substr(colon + 1, eol == std::string::npos ? std::string::npos : eol - colon - 1);
+    while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.pop_back();
+    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+    return v;
+  };
+  std::string status = field("status");
+  std::string diagnostic = field("diagnostic-code");
+  if (auto semi = diagnostic.find(';'); semi != std::string::npos) diagnostic = diagnostic.substr(semi + 1);
+  while (!diagnostic.empty() && diagnostic.front() == ' ') diagnostic.erase(0, 1);
+  out.bounce_status = diagnostic.empty() ? status : diagnostic;
+}
+
+void walk(GMimeObject* o, Walk& w) {
+  if (!o || ++w.depth > 50) return;  // a hostile nesting is cut, not followed
+  if (GMIME_IS_MULTIPART(o)) {
+    GMimeMultipart* mp = GMIME_MULTIPART(o);
+    int n = g_mime_multipart_get_count(mp);
+    for (int i = 0; i < n; ++i) walk(g_mime_multipart_get_part(mp, i), w);
+  } else if (GMIME_IS_MESSAGE_PART(o)) {
+    GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
+    if (w.out.bounce && inner && w.out.bounced_message_id.empty()) {
+      const char* id = g_mime_message_get_message_id(inner);
+      if (id) w.out.bounced_message_id = id;
+    }
+    if (inner) {  // a forwarded or bounced mail stays whole, as an .eml attachment
+      Ref<GMimeStream> mem(g_mime_stream_mem_new());
+      g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, mem.p);
+      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+      w.out.attachments.push_back(
+          {"message.eml", "message/rfc822",
+           bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : ""});
+    }
+  } else if (GMIME_IS_PART(o)) {
+    GMimePart* part = GMIME_PART(o);
+    std::string type = mime_type(o);
+    bool attachment = g_mime_part_is_attachment(part);
+    const char* filename = g_mime_part_get_filename(part);
+    if (type == "message/delivery-status") {
+      read_delivery_status(decoded_bytes(part), w.out);
+    } else if (type == "text/rfc822-headers" && w.out.bounce) {
+      std::string headers = decoded_bytes(part);
+      std::string lowered = lower(headers);
+      auto at = lowered.find("message-id:");
+      if (at != std::string::npos && w.out.bounced_message_id.empty()) {
+        auto ids = message_ids(headers.substr(at + 11, headers.find('\n', at) - at - 11));
+        if (!ids.empty()) w.out.bounced_message_id = ids.front();
+      }
+    } else if (!attachment && !filename && type == "text/plain" && !w.plain) {
+      w.plain = part_text(o);
+    } else if (!attachment && !filename && type == "text/html" && !w.html) {
+      w.html = part_text(o);
+    } else {
+      std::string name = filename ? valid_utf8(filename) : "";
+      if (name.empty()) {
+        auto slash = type.find('/');
+        name = "part." + (slash == std::string::npos ? std::string("bin") : type.substr(slash + 1));
+      }
+      w.out.attachments.push_back({name, type, decoded_bytes(part)});
+    }
+  }
+  --w.depth;
+}
+
+std::string automatic_reason(GMimeObject* m, std::string_view mail_from, bool bounce) {
+  auto has = [](const std::string& v, const char* word) {
+    return lower(v).find(word) != std::string::npos;
+  };
+  if (std::string v = header(m, "Auto-Submitted"); !v.empty() && lower(v).rfind("no", 0) != 0)
+    return "Auto-Submitted: " + v;
+  if (std::string v = header(m, "X-Autoreply"); !v.empty()) return "X-Autoreply: " + v;
+  if (std::string v = header(m, "X-Autorespond"); !v.empty()) return "X-Autorespond: " + v;
+  if (std::string v = header(m, "Precedence"); has(v, "bulk") || has(v, "junk") || has(v, "list"))
+    return "Precedence: " + v;
+  if (std::string v = header(m, "X-Auto-Response-Suppress");
+      has(v, "all") || has(v, "oof") || has(v, "autoreply"))
+    return "X-Auto-Response-Suppress: " + v;
+  if (std::string v = header(m, "X-Loop"); !v.empty()) return "X-Loop: " + v;
+  if (std::string v = header(m, "List-Id"); !v.empty()) return "List-Id: " + v;
+  if (bounce) return "a delivery status notification";
+  if (std::string v = header(m, "X-Failed-Recipients"); !v.empty()) return "X-Failed-Recipients: " + v;
+  if (mail_from.empty()) return "an empty return path (MAIL FROM:<>)";
+  return {};
+}
+
+}  // namespace
+
+ParsedEmail parse_email(std::string_view raw, std::string_view mail_from) {
+  init_gmime();
+  ParsedEmail out;
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  Ref<GMimeMessage> message(g_mime_parser_construct_message(parser.p, nullptr));
+  if (!message.p) {  // not even headers: the whole thing is the text
+    out.text = valid_utf8(std::string(raw.substr(0, 1 << 20)));
+    out.reply_text = out.text;
+    out.automatic = mail_from.empty() ? "an empty return path (MAIL FROM:<>)" : "";
+    return out;
+  }
+  GMimeObject* m = GMIME_OBJECT(message.p);
+  if (const char* id = g_mime_message_get_message_id(message.p)) out.message_id = valid_utf8(id);
+  out.in_reply_to = message_ids(header(m, "In-Reply-To"));
+  out.references = message_ids(header(m, "References"));
+  std::vector<std::string> from;
+  addresses(g_mime_message_get_from(message.p), from, &out.from_name);
+  if (from.empty()) addresses(g_mime_message_get_sender(message.p), from, &out.from_name);
+  if (!from.empty()) out.from_address = from.front();
+  addresses(g_mime_message_get_to(message.p), out.to, nullptr);
+  addresses(g_mime_message_get_cc(message.p), out.cc, nullptr);
+  if (const char* s = g_mime_message_get_subject(message.p)) out.subject = valid_utf8(s);
+  if (GDateTime* d = g_mime_message_get_date(message.p)) out.date = g_date_time_to_unix(d);
+
+  GMimeObject* body = g_mime_message_get_mime_part(message.p);
+  out.bounce = body && mime_type(body) == "multipart/report";
+  Walk w{out, std::nullopt, std::nullopt};
+  walk(body, w);
+  if (w.plain && !w.plain->empty()) {
+    out.text = *w.plain;
+  } else if (w.html) {
+    out.text = html_to_text(*w.html);
+  }
+  if (w.html) out.html = *w.html;
+  // Line ends as the agent's screen wants them.
+  out.text.erase(std::remove(out.text.begin(), out.text.end(), '\r'), out.text.end());
+  while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == ' ')) out.text.pop_back();
+  out.reply_text = strip_reply(out.text);
+  out.automatic = automatic_reason(m, mail_from, out.bounce);
+  return out;
+}
+
+InboundContact email_contact(const std::string& channel_name, const ParsedEmail& mail,
+                             std::string raw) {
+  InboundContact c;
+  c.channel_type = "email";
+  c.channel_name = channel_name;
+  c.external_id = mail.message_id.empty() ? "sha256:" + sha256_hex(raw) : mail.message_id;
+  if (!mail.from_address.empty()) c.from.push_back({"email", mail.from_address});
+  c.from_name = mail.from_name;
+  c.subject = mail.subject.empty() ? "(no subject)" : mail.subject;
+  c.text = mail.reply_text;
+  c.html = mail.html;
+  c.attachments = mail.attachments;
+  c.sent_at = mail.date;
+  EmailFacts e;
+  e.in_reply_to = mail.in_reply_to;
+  e.references = mail.references;
+  e.subject_ticket = subject_ticket_token(mail.subject);
+  e.sender = mail.from_address;
+  e.automatic = mail.automatic;
+  e.bounced_message_id = mail.bounced_message_id;
+  e.bounce_status = mail.bounce_status;
+  e.full_text = mail.text;
+  e.raw = std::move(raw);
+  c.email = std::move(e);
+  return c;
+}
+
+std::string trace_headers(std::string_view mail_from, std::string_view helo,
+                          std::string_view remote_ip, std::string_view host,
+                          std::string_view protocol_name, int64_t now) {
+  auto clean = [](std::string_view s) {  // nothing a client sends may break a header line
+    std::string out;
+    for (char c : s.substr(0, 255))
+      if (c != '\r' && c != '\n' && c != '(' && c != ')') out += c;
+    return out;
+  };
+  return "Return-Path: <" + clean(mail_from) + ">\r\nReceived: from " + clean(helo) + " ([" +
+         clean(remote_ip) + "])\r\n\tby " + clean(host) + " (Touchpoint) with " +
+         std::string(protocol_name) + ";\r\n\t" + format_rfc5322(now) + "\r\n";
+}
+
+std::optional<int64_t> subject_ticket_token(std::string_view subject) {
+  for (std::size_t at = subject.find("[#"); at != std::string_view::npos; at = subject.find("[#", at + 2)) {
+    std::size_t i = at + 2;
+    int64_t n = 0;
+    std::size_t digits = 0;
+    while (i < subject.size() && std::isdigit(static_cast<unsigned char>(subject[i])) && digits < 15) {
+      n = n * 10 + (subject[i] - '0');
+      ++i, ++digits;
+    }
+    if (digits && i < subject.size() && subject[i] == ']' && n > 0) return n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace touchpoint::protocol

@@ -1,0 +1,239 @@
+"""Email in over SMTP and LMTP with real clients (Python's smtplib, swaks), on the real binary.
+
+250 only after the message is durable; replies thread by their headers, never by subject
+alone; a [#ID] token counts only from a participant; a closed ticket's follow-up opens a new,
+linked ticket; automatic mail never reopens; redeliveries store nothing twice; kill -9 during
+a burst loses no acknowledged message.
+"""
+import json
+import os
+import shutil
+import smtplib
+import sqlite3
+import subprocess
+import sys
+import threading
+import unittest
+
+from harness import Touchpoint, temp_dir
+
+BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "build/touchpoint"
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "email")
+ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "correct horse battery"}
+
+CONFIG = """
+[server]
+public_url = "http://tickets.acme.test"
+
+[[channel]]
+type = "email"
+name = "support"
+address = "support@acme.test"
+
+[[channel]]
+type = "email"
+name = "sales"
+addresses = ["sales@acme.test", "Vendite@acme.test"]
+"""
+
+
+def mail(message_id, sender, subject, body, extra=""):
+    return (f"From: {sender}\r\nTo: support@acme.test\r\nSubject: {subject}\r\n"
+            f"Message-ID: <{message_id}>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+
+
+class EmailTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = temp_dir()
+        self.data = self.dir + "/data"
+        self.server = self.start()
+
+    def start(self):
+        return Touchpoint(BINARY, self.data, CONFIG, extra_env=ADMIN,
+                          args=("--smtp", "127.0.0.1:0", "--lmtp", "127.0.0.1:0"),
+                          listeners=("http", "smtp", "lmtp"))
+
+    def tearDown(self):
+        if self.server.proc.poll() is None:
+            self.server.terminate()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def send(self, raw, sender="ada@example.org", to=("support@acme.test",)):
+        """One SMTP transaction; answers (code, text) of the final reply."""
+        with smtplib.SMTP("127.0.0.1", self.server.ports["smtp"], timeout=30) as s:
+            s.ehlo("client.example.org")
+            code, text = s.mail(sender)
+            self.assertEqual(code, 250, text)
+            for r in to:
+                code, text = s.rcpt(r)
+                if code != 250:
+                    return code, text
+            return s.data(raw)
+
+    def db(self):
+        return sqlite3.connect(f"file:{self.data}/touchpoint.db?mode=ro", uri=True)
+
+    def rows(self, sql, *args):
+        with self.db() as c:
+            return c.execute(sql, args).fetchall()
+
+    def message(self, external_id):
+        rows = self.rows("SELECT ticket_id, body, full_body, thread_rule, automatic, raw_sha256 "
+                         "FROM messages WHERE external_id = ?", external_id)
+        self.assertEqual(len(rows), 1, f"{external_id}: {rows}")
+        return rows[0]
+
+    def api(self, method, path, body=None):
+        conn = self.server.connection()
+        if not hasattr(self, "token"):
+            conn.request("POST", "/api/v1/auth/login", json.dumps(
+                {"email": ADMIN["TOUCHPOINT_ADMIN_EMAIL"], "password": ADMIN["TOUCHPOINT_ADMIN_PASSWORD"]}))
+            res = conn.getresponse()
+            self.token = json.loads(res.read())["token"]
+            conn.close()
+            conn = self.server.connection()
+        conn.request(method, path, json.dumps(body) if body is not None else None,
+                     {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"})
+        res = conn.getresponse()
+        answer = res.status, json.loads(res.read() or b"{}")
+        conn.close()
+        return answer
+
+    # -- tests -----------------------------------------------------------------------------
+
+    def test_a_delivery_is_stored_with_its_reply_part_full_text_and_raw_message(self):
+        with open(os.path.join(FIXTURES, "italian_reply.eml"), "rb") as f:
+            raw = f.read()
+        code, text = self.send(raw, sender="nicolo.bianchi@example.it")
+        self.assertEqual(code, 250, text)
+        self.assertIn(b"2.0.0", text)
+        ticket, body, full, rule, automatic, sha = self.message("CAit.1@mail.example.it")
+        self.assertEqual(body, "Buongiorno, il pacco non è ancora arrivato. Può verificare?")
+        self.assertIn("il pacco è partito", full)
+        self.assertEqual(rule, "new")  # nothing it answers is ours, and #12 is no ticket of theirs
+        self.assertIsNone(automatic)
+        with open(f"{self.data}/attachments/{sha[:2]}/{sha[2:4]}/{sha}", "rb") as f:
+            kept = f.read()
+        self.assertTrue(kept.startswith(b"Return-Path: <nicolo.bianchi@example.it>\r\nReceived: from client.example.org"))
+        self.assertTrue(kept.endswith(raw))
+        subject, = self.rows("SELECT subject FROM tickets WHERE id = ?", ticket)[0]
+        self.assertEqual(subject, "Re: [#12] Il pacco non è arrivato")
+        ident = self.rows("SELECT i.type, i.address FROM identities i JOIN tickets t ON t.customer_id = i.customer_id "
+                          "WHERE t.id = ?", ticket)
+        self.assertEqual(ident, [("email", "nicolo.bianchi@example.it")])
+
+    def test_replies_thread_by_headers_and_a_token_only_from_a_participant(self):
+        self.assertEqual(self.send(mail("a1@example.org", "Ada <ada@example.org>", "Printer on fire", "Help"))[0], 250)
+        first = self.message("a1@example.org")[0]
+        # A reply by In-Reply-To, one by References only: the same ticket.
+        self.send(mail("a2@example.org", "ada@example.org", "Re: Printer on fire", "Still burning",
+                       "In-Reply-To: <a1@example.org>\r\n"))
+        self.send(mail("a3@example.org", "ada@example.org", "whatever", "Out now",
+                       "References: <unknown@x> <a1@example.org>\r\n"))
+        self.assertEqual(self.message("a2@example.org")[:1] + self.message("a2@example.org")[3:4], (first, "in-reply-to"))
+        self.assertEqual(self.message("a3@example.org")[3], "references")
+        self.assertEqual(self.message("a3@example.org")[0], first)
+        # Someone else with the same subject: never merged by subject.
+        self.send(mail("b1@example.net", "bob@example.net", "Printer on fire", "Mine too"), sender="bob@example.net")
+        self.assertNotEqual(self.message("b1@example.net")[0], first)
+        # The [#ID] token: honoured from the ticket's customer, not from a stranger.
+        self.send(mail("a4@example.org", "ada@example.org", f"Update [#{first}]", "Fixed"))
+        self.assertEqual(self.message("a4@example.org")[0], first)
+        self.assertEqual(self.message("a4@example.org")[3], "subject")
+        self.send(mail("m1@evil.example", "mallory@evil.example", f"Re: [#{first}]", "inject"), sender="mallory@evil.example")
+        self.assertNotEqual(self.message("m1@evil.example")[0], first)
+
+    def test_a_redelivery_is_acknowledged_and_stored_once(self):
+        raw = mail("dup@example.org", "ada@example.org", "Twice", "same mail")
+        self.assertEqual(self.send(raw)[0], 250)
+        self.assertEqual(self.send(raw)[0], 250)
+        self.assertEqual(len(self.rows("SELECT id FROM messages WHERE external_id = 'dup@example.org'")), 1)
+
+    def test_an_unknown_recipient_is_refused_and_nothing_is_stored(self):
+        code, text = self.send(mail("x@example.org", "ada@example.org", "Hi", "x"), to=("nobody@acme.test",))
+        self.assertEqual(code, 550, text)
+        self.assertEqual(self.rows("SELECT count(*) FROM messages")[0][0], 0)
+
+    def test_a_reply_to_a_closed_ticket_opens_a_linked_one_and_automatic_mail_never_reopens(self):
+        self.send(mail("c1@example.org", "ada@example.org", "Refund", "Please refund"))
+        ticket = self.message("c1@example.org")[0]
+        self.assertEqual(self.api("PATCH", f"/api/v1/tickets/{ticket}", {"status": "solved"})[0], 200)
+        self.send(mail("c2@example.org", "ada@example.org", "Automatic reply: Refund", "I am away",
+                       "In-Reply-To: <c1@example.org>\r\nAuto-Submitted: auto-replied\r\n"))
+        self.assertEqual(self.message("c2@example.org")[0], ticket)
+        self.assertEqual(self.message("c2@example.org")[4], "Auto-Submitted: auto-replied")
+        self.assertEqual(self.rows("SELECT status FROM tickets WHERE id = ?", ticket)[0][0], "solved")
+        self.assertEqual(self.api("PATCH", f"/api/v1/tickets/{ticket}", {"status": "closed"})[0], 200)
+        self.send(mail("c3@example.org", "ada@example.org", "Re: Refund", "Not received",
+                       "In-Reply-To: <c1@example.org>\r\n"))
+        follow_up = self.message("c3@example.org")[0]
+        self.assertNotEqual(follow_up, ticket)
+        status, view = self.api("GET", f"/api/v1/tickets/{follow_up}")
+        self.assertEqual(status, 200)
+        self.assertIn({"type": "ticket.follow_up_of", "old_value": str(ticket)},
+                      [{"type": e["type"], "old_value": e.get("old_value")} for e in view["events"]])
+        self.assertEqual(view["messages"][0]["email"]["thread_rule"], "in-reply-to")
+
+    def test_swaks_over_lmtp_gets_one_reply_per_recipient_and_a_ticket_per_channel(self):
+        out = subprocess.run(
+            ["swaks", "--protocol", "LMTP", "--server", "127.0.0.1", "--port", str(self.server.ports["lmtp"]),
+             "--from", "ada@example.org", "--to", "support@acme.test,vendite@acme.test",
+             "--header", "Message-Id: <lmtp1@example.org>", "--header", "Subject: Two teams",
+             "--body", "For support and sales"],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("250 2.0.0 <support@acme.test> delivered", out.stdout)
+        self.assertIn("250 2.0.0 <vendite@acme.test> delivered", out.stdout)
+        channels = self.rows("SELECT channel_name FROM messages WHERE external_id = 'lmtp1@example.org' ORDER BY 1")
+        self.assertEqual(channels, [("sales",), ("support",)])
+
+    def test_swaks_over_smtp_with_pipelining(self):
+        out = subprocess.run(
+            ["swaks", "--pipeline", "--server", "127.0.0.1", "--port", str(self.server.ports["smtp"]),
+             "--from", "ada@example.org", "--to", "support@acme.test",
+             "--header", "Message-Id: <swaks1@example.org>", "--header", "Subject: Piped", "--body", "hello"],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertEqual(self.message("swaks1@example.org")[1], "hello")
+
+    def test_kill9_during_a_burst_loses_no_acknowledged_message(self):
+        acked, lock, enough = [], threading.Lock(), threading.Event()
+
+        def client(n):
+            try:
+                with smtplib.SMTP("127.0.0.1", self.server.ports["smtp"], timeout=30) as s:
+                    s.ehlo("burst.example.org")
+                    i = 0
+                    while True:
+                        mid = f"burst-{n}-{i}@example.org"
+                        s.mail(f"c{n}@example.org")
+                        s.rcpt("support@acme.test")
+                        code, _ = s.data(mail(mid, f"c{n}@example.org", f"Burst {i}", "x" * 2000))
+                        if code == 250:
+                            with lock:
+                                acked.append(mid)
+                                if len(acked) >= 150:
+                                    enough.set()
+                        i += 1
+            except (smtplib.SMTPException, OSError):
+                return  # the server died under us: the message in flight was never acknowledged
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        self.assertTrue(enough.wait(timeout=120), "the server never acknowledged enough mail")
+        self.server.kill9()
+        for t in threads:
+            t.join(timeout=60)
+        self.server = self.start()
+        stored = {r[0]: r[1] for r in self.rows(
+            "SELECT external_id, count(*) FROM messages WHERE external_id LIKE 'burst-%' GROUP BY 1")}
+        missing = [m for m in acked if m not in stored]
+        self.assertEqual(missing, [])
+        self.assertEqual([m for m, n in stored.items() if n != 1], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
