@@ -4,7 +4,8 @@
 
 namespace touchpoint::protocol {
 
-std::optional<std::string> fts_query(std::string_view q) {
+namespace {
+std::optional<std::string> build(std::string_view q, bool prefix) {
   std::vector<std::string> words;
   std::string word;
   auto flush = [&] {
@@ -27,8 +28,13 @@ std::optional<std::string> fts_query(std::string_view q) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (i) out += ' ';
     out += '"' + words[i] + '"';  // no '"' can be inside: it is a separator
+    if (prefix) out += '*';
   }
   return out;
 }
+}  // namespace
+
+std::optional<std::string> fts_query(std::string_view q) { return build(q, false); }
+std::optional<std::string> fts_prefix_query(std::string_view q) { return build(q, true); }
 
 }  // namespace touchpoint::protocol

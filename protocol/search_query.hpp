@@ -13,5 +13,8 @@ inline constexpr std::size_t kMaxSearchTerms = 16;
 
 // nullopt when q holds no word.
 std::optional<std::string> fts_query(std::string_view q);
+// The same, each word a prefix ("ada lov" finds Ada Lovelace): for short fields such as
+// names, where prefixes stay cheap and people type as they remember.
+std::optional<std::string> fts_prefix_query(std::string_view q);
 
 }  // namespace touchpoint::protocol

@@ -239,6 +239,20 @@ void find_customers(const CallPtr& c) {
   using List = std::vector<CustomerView>;
   auto q = protocol::parse_query_string(c->req.target);
   if (!q) return c->respond(error_response({Errc::bad_request, "malformed query string"}));
+  if (q->count("q")) {  // by name
+    const std::string& text = q->at("q");
+    if (text.empty() || text.size() > 200)
+      return c->respond(error_response({Errc::bad_request, "q must be 1 to 200 characters of a name"}));
+    std::size_t limit = 25;
+    if (q->count("limit")) {
+      auto n = to_id(q->at("limit"));
+      if (!n || *n > 100) return c->respond(error_response({Errc::bad_request, "limit must be 1 to 100"}));
+      limit = static_cast<std::size_t>(*n);
+    }
+    return read<List>(
+        c, [text, limit](storage::TicketReader& r) { return r.customers_by_name(text, limit); },
+        [c](List found) { c->respond(json(200, protocol::encode_customers(found))); });
+  }
   if (!q->count("identity")) {  // a plain list, newest first
     std::optional<int64_t> before;
     std::size_t limit = 25;

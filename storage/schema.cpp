@@ -258,6 +258,21 @@ ALTER TABLE messages ADD COLUMN full_body TEXT;
 ALTER TABLE messages ADD COLUMN thread_rule TEXT;
 ALTER TABLE messages ADD COLUMN automatic TEXT;
 )sql",
+
+    // v8: customers found by name ("ada lov" → Ada Lovelace). Triggers keep the index in the
+    // transaction of every insert and rename, whichever code path makes them.
+    R"sql(
+CREATE VIRTUAL TABLE customer_search USING fts5(name, content='customers', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');
+INSERT INTO customer_search(customer_search) VALUES ('rebuild');
+CREATE TRIGGER customers_indexed AFTER INSERT ON customers BEGIN
+  INSERT INTO customer_search(rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER customers_reindexed AFTER UPDATE OF name ON customers BEGIN
+  INSERT INTO customer_search(customer_search, rowid, name) VALUES ('delete', old.id, old.name);
+  INSERT INTO customer_search(rowid, name) VALUES (new.id, new.name);
+END;
+)sql",
 };
 
 int user_version(sqlite3* db) {

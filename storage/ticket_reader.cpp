@@ -1,5 +1,7 @@
 #include "storage/ticket_reader.hpp"
 
+#include "protocol/search_query.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <map>
@@ -390,6 +392,29 @@ Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t>
     return ok();
   });
   if (!page) return page.error();
+  std::vector<CustomerView> out;
+  for (auto id : ids) {
+    auto c = customer(id);
+    if (!c) return c.error();
+    out.push_back(std::move(c).value());
+  }
+  return out;
+}
+
+Result<std::vector<CustomerView>> TicketReader::customers_by_name(std::string_view q,
+                                                                std::size_t limit) {
+  auto match = protocol::fts_prefix_query(q);
+  if (!match) return std::vector<CustomerView>{};
+  std::vector<int64_t> ids;
+  auto found = guarded([&]() -> Status {
+    Stmt s(impl_->h(), "SELECT c.id FROM customer_search f JOIN customers c ON c.id = f.rowid "
+                       "WHERE customer_search MATCH ?1 AND c.merged_into IS NULL "
+                       "ORDER BY f.rank, c.id DESC LIMIT ?2");
+    s.bind(1, *match).bind(2, static_cast<int64_t>(limit));
+    while (s.step()) ids.push_back(s.int64(0));
+    return ok();
+  });
+  if (!found) return found.error();
   std::vector<CustomerView> out;
   for (auto id : ids) {
     auto c = customer(id);

@@ -68,6 +68,9 @@ class TicketReader {
   Result<CustomerView> customer(int64_t id);
   // Customers newest first, continuing below before_id.
   Result<std::vector<CustomerView>> customers(std::optional<int64_t> before_id, std::size_t limit);
+  // Customers whose name has every word of q as a word prefix, best match first; merged
+  // customers left out (their identities live on in the target).
+  Result<std::vector<CustomerView>> customers_by_name(std::string_view q, std::size_t limit);
   // The customers owning any of these exact identities (at most one each), in order.
   Result<std::vector<CustomerView>> customers_by_identity(const std::vector<Identity>& candidates);
   Result<std::map<std::string, int64_t>> status_counts();

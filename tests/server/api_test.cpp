@@ -430,6 +430,13 @@ TEST_F(ApiTest, AgentsRenameCustomersAndManageTheirIdentities) {
   EXPECT_EQ(parse(removed.body)["identities"].Size(), 1u);
   EXPECT_EQ(call(http::verb::delete_, path + "/identities/" + std::to_string(identity), agent_token_).status, 404);
   EXPECT_EQ(call(http::verb::get, "/api/v1/customers?identity=", agent_token_).status, 400);
+
+  // And by name, as an agent remembers it: word prefixes, any case.
+  auto by_name = parse(call(http::verb::get, "/api/v1/customers?q=grace%20HOP", agent_token_).body);
+  ASSERT_EQ(by_name["customers"].Size(), 1u);
+  EXPECT_EQ(by_name["customers"][0]["id"].GetInt64(), t["customer_id"].GetInt64());
+  EXPECT_EQ(parse(call(http::verb::get, "/api/v1/customers?q=nobody", agent_token_).body)["customers"].Size(), 0u);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/customers?q=", agent_token_).status, 400);
 }
 
 TEST_F(ApiTest, CustomerMergeIsReversible) {

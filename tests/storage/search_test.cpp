@@ -80,5 +80,38 @@ TEST_F(SearchTest, ASubjectChangeIsReindexed) {
   EXPECT_EQ(ids("shipping"), std::vector<int64_t>{a});
 }
 
+TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMerges) {
+  auto customer_of = [&](const std::string& id, const std::string& name) {
+    InboundContact c;
+    c.channel_type = "api";
+    c.channel_name = "crm";
+    c.external_id = id;
+    c.from = {{"api", "crm:" + id}};
+    c.from_name = name;
+    c.text = "hi";
+    return store_->record_inbound(c).value().customer_id;
+  };
+  int64_t ada = customer_of("1", "Ada Lovelace");
+  int64_t nicolo = customer_of("2", "Nicolò Bianchi");
+  int64_t other = customer_of("3", "Adam Smith");
+  auto found = [&](const std::string& q) {
+    std::vector<int64_t> out;
+    auto reader = TicketReader::open(dir_.str()).value();
+    auto page = reader.customers_by_name(q, 10).value();
+    for (auto& c : page) out.push_back(c.id);
+    return out;
+  };
+  EXPECT_EQ(found("ada lov"), std::vector<int64_t>{ada});
+  EXPECT_EQ(found("nicolo"), std::vector<int64_t>{nicolo});  // accents folded
+  EXPECT_EQ(found("ADA").size(), 2u);                        // Ada and Adam
+  EXPECT_TRUE(found("\"*").empty());                        // syntax is only ever text
+  int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
+  ASSERT_TRUE(store_->rename_customer(ada, "Augusta King", agent));
+  EXPECT_TRUE(found("lovelace").empty());
+  EXPECT_EQ(found("augusta"), std::vector<int64_t>{ada});
+  ASSERT_TRUE(store_->merge_customers(other, nicolo, agent));
+  EXPECT_TRUE(found("smith").empty());
+}
+
 }  // namespace
 }  // namespace touchpoint::storage
