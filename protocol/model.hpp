@@ -124,6 +124,11 @@ struct OutboundItem {
   std::vector<Identity> to;     // the customer's identities
   std::string body;
   std::string send_options;     // JSON from prepare_reply ({"template":..} or {"tag":..}); "" if none
+  // Mail only: the ticket's subject, every Message-ID of its conversation (oldest first) and
+  // the customer's latest one, for In-Reply-To and References.
+  std::string subject;
+  std::vector<std::string> mail_ids;
+  std::string last_inbound_mail_id;
   int64_t attempts = 0;         // tries so far
 };
 

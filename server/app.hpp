@@ -22,6 +22,7 @@ struct App {
       : config(std::move(c)), templates(config.template_catalog()), writer(w), readers(r) {}
   Config config;
   const protocol::TemplateCatalog templates;  // the channels' approved reply templates
+  std::string secret;  // DATA/secret.key: keys our mail Message-IDs (set before any adapter)
   storage::StoreWriter& writer;
   storage::ReaderPool& readers;
   LoginLimiter login_limiter;

@@ -22,9 +22,10 @@ class ChannelAdapter {
 };
 
 // The adapter for a channel account, or nullptr when its type cannot send yet. public_url is
-// where providers call us back (Twilio's status callbacks).
+// where providers call us back (Twilio's status callbacks); secret keys our mail Message-IDs.
 std::unique_ptr<ChannelAdapter> make_channel_adapter(boost::asio::io_context& ioc,
                                                      const ChannelConfig& channel,
-                                                     const std::string& public_url);
+                                                     const std::string& public_url,
+                                                     const std::string& secret);
 
 }  // namespace touchpoint::server

@@ -5,6 +5,7 @@
 #include "protocol/messaging_send.hpp"
 #include "protocol/signature.hpp"
 #include "server/channel_adapter.hpp"
+#include "server/email_adapter.hpp"
 #include "server/http_fetch.hpp"
 
 namespace touchpoint::server {
@@ -68,9 +69,11 @@ class ProviderAdapter : public ChannelAdapter {
 }  // namespace
 
 std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const ChannelConfig& c,
-                                                     const std::string& public_url) {
+                                                     const std::string& public_url,
+                                                     const std::string& secret) {
   using namespace protocol;
   if (c.type == "api") return std::make_unique<ApiChannelAdapter>(ioc, c);
+  if (c.type == "email") return make_email_adapter(c, secret);
   if (c.type == "whatsapp")
     return std::make_unique<ProviderAdapter>(
         ioc, c.api_base(),

@@ -27,7 +27,7 @@ OutboxDispatcher::OutboxDispatcher(net::io_context& ioc, App& app, Options optio
           },
           [](const OutboundItem& item) { return item.outbox_id; }) {
   for (const auto& c : app.config.channels)
-    if (auto a = make_channel_adapter(ioc, c, app.config.public_url))
+    if (auto a = make_channel_adapter(ioc, c, app.config.public_url, app.secret))
       adapters_[c.type + "/" + c.name] = std::move(a);
 }
 

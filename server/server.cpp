@@ -9,6 +9,7 @@
 #include "server/listener.hpp"
 #include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
+#include "server/secret.hpp"
 #include "server/smtp_connection.hpp"
 #include "protocol/url.hpp"
 #include "server/net.hpp"
@@ -89,10 +90,13 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   if (!pool) return pool.error();
   int threads = config.io_threads;
   storage::Clock clock = store.clock();
+  auto secret = load_or_create_secret(store.data_dir());  // beside the store it belongs to
+  if (!secret) return secret.error();
   std::unique_ptr<Server> server(new Server(
       std::make_unique<Impl>(std::move(config), std::move(store), std::move(pool).value())));
   Impl& s = *server->impl_;
   s.app.now = std::move(clock);
+  s.app.secret = std::move(secret).value();
   try {
     s.http = std::make_shared<Listener>(s.ioc, tcp::endpoint(address, hp.value().port),
                                         [&s](tcp::socket&& socket) {

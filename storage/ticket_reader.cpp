@@ -86,10 +86,15 @@ struct TicketReader::Impl {
   Stmt counts{h(), "SELECT status, n FROM status_counts"};
   Stmt due{h(),
            "SELECT o.id, o.message_id, m.ticket_id, t.customer_id, o.channel_type, "
-           "o.channel_name, t.thread_key, m.body, o.attempts, coalesce(m.send_options, '') FROM outbox o "
+           "o.channel_name, t.thread_key, m.body, o.attempts, coalesce(m.send_options, ''), "
+           "t.subject FROM outbox o "
            "JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id "
            "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
            "ORDER BY o.next_attempt_at LIMIT ?2"};
+  // A mail conversation's Message-IDs (not the SHA-256 keys of mail that had none).
+  Stmt mail_ids{h(), "SELECT external_id, direction FROM messages WHERE ticket_id = ?1 AND "
+                     "channel_type = 'email' AND external_id IS NOT NULL AND "
+                     "external_id NOT LIKE 'sha256:%' ORDER BY id"};
   Stmt agent{h(), "SELECT id, email, name, role, password_hash, active FROM agents "
                   "WHERE email = ?1"};
 
@@ -353,6 +358,7 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
         o.body = q->text(7);
         o.attempts = q->int64(8);
         o.send_options = q->text(9);
+        o.subject = q->text(10);
         out.push_back(std::move(o));
       }
     }
@@ -360,6 +366,15 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
       StmtUse q(impl_->identities);
       q->bind(1, o.customer_id);
       while (q->step()) o.to.push_back({q->text(0), q->text(1)});
+    }
+    for (auto& o : out) {
+      if (o.channel_type != "email") continue;
+      StmtUse q(impl_->mail_ids);
+      q->bind(1, o.ticket_id);
+      while (q->step()) {
+        o.mail_ids.push_back(q->text(0));
+        if (q->text(1) == "in") o.last_inbound_mail_id = q->text(0);
+      }
     }
     return out;
   });

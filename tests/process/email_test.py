@@ -5,8 +5,13 @@ alone; a [#ID] token counts only from a participant; a closed ticket's follow-up
 linked ticket; automatic mail never reopens; redeliveries store nothing twice; kill -9 during
 a burst loses no acknowledged message.
 """
+import email
+import email.policy
 import json
 import os
+import re
+import socket
+import time
 import shutil
 import smtplib
 import sqlite3
@@ -14,6 +19,8 @@ import subprocess
 import sys
 import threading
 import unittest
+
+from aiosmtpd.controller import Controller
 
 from harness import Touchpoint, temp_dir
 
@@ -24,11 +31,15 @@ ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD"
 CONFIG = """
 [server]
 public_url = "http://tickets.acme.test"
+outbox_retry_base_seconds = 0
+outbox_poll_ms = 50
 
 [[channel]]
 type = "email"
 name = "support"
 address = "support@acme.test"
+from_name = "ACME Support"
+smtp_url = "smtp://127.0.0.1:{sink_port}"
 
 [[channel]]
 type = "email"
@@ -42,21 +53,62 @@ def mail(message_id, sender, subject, body, extra=""):
             f"Message-ID: <{message_id}>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
 
 
+class Sink:
+    """The SMTP server our replies are submitted to (aiosmtpd): records what arrives, or
+    answers with a scripted refusal first."""
+
+    def __init__(self):
+        self.messages, self.script, self.cond = [], [], threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.cond:
+            if self.script:
+                return self.script.pop(0)
+            self.messages.append(envelope)
+            self.cond.notify_all()
+        return "250 2.0.0 queued"
+
+    def wait_for(self, n, timeout=30):
+        with self.cond:
+            self.cond.wait_for(lambda: len(self.messages) >= n, timeout)
+            return list(self.messages)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class EmailTest(unittest.TestCase):
     def setUp(self):
         self.dir = temp_dir()
         self.data = self.dir + "/data"
+        self.sink = Sink()
+        self.sink_port = free_port()
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.sink_port)
+        self.controller.start()
         self.server = self.start()
 
     def start(self):
-        return Touchpoint(BINARY, self.data, CONFIG, extra_env=ADMIN,
+        return Touchpoint(BINARY, self.data, CONFIG.format(sink_port=self.sink_port), extra_env=ADMIN,
                           args=("--smtp", "127.0.0.1:0", "--lmtp", "127.0.0.1:0"),
                           listeners=("http", "smtp", "lmtp"))
 
     def tearDown(self):
         if self.server.proc.poll() is None:
             self.server.terminate()
+        self.controller.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def delivery(self, message_id, want, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            row = self.rows("SELECT delivery_status, delivery_error, external_id FROM messages WHERE id = ?",
+                            message_id)[0]
+            if row[0] == want or time.monotonic() > deadline:
+                return row
+            time.sleep(0.05)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -175,6 +227,63 @@ class EmailTest(unittest.TestCase):
         self.assertIn({"type": "ticket.follow_up_of", "old_value": str(ticket)},
                       [{"type": e["type"], "old_value": e.get("old_value")} for e in view["events"]])
         self.assertEqual(view["messages"][0]["email"]["thread_rule"], "in-reply-to")
+
+    def test_an_agent_reply_is_submitted_threaded_and_the_customers_answer_comes_back(self):
+        self.send(mail("p1@example.org", "Ada Lovelace <ada@example.org>", "Printer on fire", "Help!"))
+        ticket = self.message("p1@example.org")[0]
+        status, created = self.api("POST", f"/api/v1/tickets/{ticket}/messages",
+                                   {"body": "A new one is on its way.\n.a line that starts with a dot\nCiao è"})
+        self.assertEqual(status, 201, created)
+        got = self.sink.wait_for(1)
+        self.assertEqual(len(got), 1)
+        self.assertEqual(got[0].mail_from, "support@acme.test")
+        self.assertEqual(got[0].rcpt_tos, ["ada@example.org"])
+        sent = email.message_from_bytes(got[0].original_content, policy=email.policy.default)
+        self.assertEqual(sent["From"], "ACME Support <support@acme.test>")
+        self.assertEqual(sent["To"], "ada@example.org")
+        self.assertEqual(sent["Subject"], f"Re: [#{ticket}] Printer on fire")
+        self.assertEqual(sent["In-Reply-To"], "<p1@example.org>")
+        self.assertIn("<p1@example.org>", sent["References"])
+        self.assertNotIn("Auto-Submitted", sent)  # an agent's reply is no automatic mail
+        ours = sent["Message-ID"].strip("<>")
+        self.assertRegex(ours, rf"^tp\.{ticket}\.{created['message_id']}\.[0-9a-f]{{16}}@acme\.test$")
+        self.assertEqual(sent.get_content_type(), "multipart/alternative")
+        self.assertEqual(sent.get_body(("plain",)).get_content().replace("\r\n", "\n"),
+                         "A new one is on its way.\n.a line that starts with a dot\nCiao è")
+        self.assertEqual(self.delivery(created["message_id"], "sent")[::2], ("sent", ours))
+        # The customer answers our mail under another subject: it finds the ticket by its id.
+        self.send(mail("p2@example.org", "ada@example.org", "thanks", "Got it",
+                       f"In-Reply-To: <{ours}>\r\n"))
+        self.assertEqual(self.message("p2@example.org")[0], ticket)
+        self.assertEqual(self.message("p2@example.org")[3], "in-reply-to")
+
+    def test_a_refused_reply_fails_with_the_servers_words_and_a_4xx_is_retried(self):
+        self.send(mail("r1@example.org", "ada@example.org", "Hello", "Hi"))
+        ticket = self.message("r1@example.org")[0]
+        self.sink.script = ["550 5.1.1 <ada@example.org>: mailbox unavailable"]
+        _, refused = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {"body": "one"})
+        status, error, _ = self.delivery(refused["message_id"], "failed")
+        self.assertEqual(status, "failed")
+        self.assertIn("550 5.1.1", error)
+        self.sink.script = ["451 4.3.0 try again later"]
+        _, retried = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {"body": "two"})
+        self.assertEqual(self.delivery(retried["message_id"], "sent")[0], "sent")
+        self.assertEqual(len(self.sink.wait_for(1)), 1)  # delivered once, after the 451
+
+    def test_a_bounce_fails_the_reply_it_reports_on(self):
+        self.send(mail("d1@example.org", "gone@example.net", "Order", "Hi"), sender="gone@example.net")
+        ticket = self.message("d1@example.org")[0]
+        _, created = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {"body": "Sent!"})
+        ours = self.delivery(created["message_id"], "sent")[2]
+        with open(os.path.join(FIXTURES, "bounce_dsn.eml"), "rb") as f:
+            dsn = f.read().replace(b"tp.9.33.abc@acme.test", ours.encode())
+        self.assertEqual(self.send(dsn, sender="")[0], 250)
+        status, error, _ = self.delivery(created["message_id"], "failed")
+        self.assertEqual(status, "failed")
+        self.assertIn("5.1.1", error)
+        bounce = self.message("dsn.1@mx.example.net")
+        self.assertEqual((bounce[0], bounce[3]), (ticket, "bounce"))
+        self.assertIsNotNone(bounce[4])
 
     def test_swaks_over_lmtp_gets_one_reply_per_recipient_and_a_ticket_per_channel(self):
         out = subprocess.run(
