@@ -7,6 +7,7 @@
 #include "bench/api_bench.hpp"
 #include "bench/load_generator.hpp"
 #include "bench/queue_bench.hpp"
+#include "bench/smtp_load.hpp"
 
 using namespace touchpoint::bench;
 
@@ -32,6 +33,16 @@ int main(int argc, char** argv) {
     o.channel = arg(argc, argv, "--channel", o.kind == "whatsapp" ? "wa" : "bench");
     return run_load(o);
   }
+  if (mode == "smtp") {
+    SmtpLoadOptions o;
+    o.port = static_cast<unsigned short>(std::atoi(arg(argc, argv, "--port", "2525")));
+    o.messages = std::atol(arg(argc, argv, "--messages", "20000"));
+    o.connections = std::atoi(arg(argc, argv, "--connections", "16"));
+    o.message_bytes = static_cast<std::size_t>(std::atol(arg(argc, argv, "--bytes", "20480")));
+    o.to = arg(argc, argv, "--to", "support@bench.test");
+    o.run_id = arg(argc, argv, "--run-id", "r");
+    return run_smtp_load(o);
+  }
   if (mode == "queue") {
     QueueOptions o;
     o.data_dir = arg(argc, argv, "--data", "bench-data/queue");
@@ -50,6 +61,7 @@ int main(int argc, char** argv) {
                "usage: touchpoint_bench load [--port P] [--messages N] [--connections C] "
                "[--rate R] [--run-id ID]\n"
                "                       [--kind api|whatsapp] [--batch B] [--channel NAME]\n"
+               "       touchpoint_bench smtp [--port P] [--messages N] [--connections C] [--bytes B]\n"
                "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n"
                "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n");
   return 2;

@@ -82,7 +82,7 @@ Status parse_attachments(const Value& doc, InboundContact& c) {
     if (!bytes) return bad("attachment content_base64 is not valid base64");
     c.attachments.push_back({filename.value().value_or("attachment"),
                              type.value().value_or("application/octet-stream"),
-                             std::move(*bytes)});
+                             std::move(*bytes), ""});
   }
   return ok();
 }

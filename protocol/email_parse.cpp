@@ -163,7 +163,7 @@ void walk(GMimeObject* o, Walk& w) {
       GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
       w.out.attachments.push_back(
           {"message.eml", "message/rfc822",
-           bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : ""});
+           bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : "", ""});
     }
   } else if (GMIME_IS_PART(o)) {
     GMimePart* part = GMIME_PART(o);
@@ -190,7 +190,7 @@ void walk(GMimeObject* o, Walk& w) {
         auto slash = type.find('/');
         name = "part." + (slash == std::string::npos ? std::string("bin") : type.substr(slash + 1));
       }
-      w.out.attachments.push_back({name, type, decoded_bytes(part)});
+      w.out.attachments.push_back({name, type, decoded_bytes(part), ""});
     }
   }
   --w.depth;

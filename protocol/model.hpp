@@ -20,7 +20,9 @@ struct Identity {
 struct AttachmentIn {
   std::string filename;
   std::string content_type;
-  std::string data;  // raw bytes
+  std::string data;    // raw bytes
+  std::string sha256;  // set when the bytes are already in the attachment store (written, maybe
+                       // not yet synced: the store syncs before the commit naming them)
 };
 
 // Mail only: what threading, loop guards and bounces need beyond the common fields.
@@ -34,6 +36,7 @@ struct EmailFacts {
   std::string bounce_status;              // and why, as the reporting MTA put it
   std::string full_text;                  // the whole text (InboundContact::text: the reply part)
   std::string raw;                        // the message as received, kept whatever happens
+  std::string raw_sha256;                 // set when raw is already in the attachment store
 };
 
 // One normalized inbound contact, whatever the channel. Every channel's parser produces this

@@ -236,6 +236,7 @@ SmtpEnvelope SmtpSession::take_message() {
   current_ = SmtpEnvelope{};
   current_.helo = out.helo;
   oversized_ = false;
+  commands_ = 0;  // the limit bounds a transaction's chatter, not a busy MTA's reuse
   state_ = State::ready;
   return out;
 }

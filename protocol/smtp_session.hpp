@@ -20,7 +20,7 @@ enum class SmtpMode { smtp, lmtp };
 struct SmtpLimits {
   std::size_t max_message_bytes = 25 * 1024 * 1024;  // advertised as SIZE
   std::size_t max_recipients = 100;                   // RFC 5321 asks for at least 100
-  std::size_t max_commands = 1000;                    // per connection, DATA lines not counted
+  std::size_t max_commands = 1000;                    // between two messages (DATA lines not counted)
   std::size_t max_errors = 20;                        // bad commands before we hang up
 };
 

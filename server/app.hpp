@@ -23,6 +23,9 @@ struct App {
   Config config;
   const protocol::TemplateCatalog templates;  // the channels' approved reply templates
   std::string secret;  // DATA/secret.key: keys our mail Message-IDs (set before any adapter)
+  std::string data_dir;  // the store's directory (attachments/ lives there)
+  // Runs work that may block (parsing large mail, fsyncing files) off the io threads.
+  std::function<void(std::function<void()>)> blocking = [](std::function<void()> f) { f(); };
   storage::StoreWriter& writer;
   storage::ReaderPool& readers;
   LoginLimiter login_limiter;

@@ -40,6 +40,9 @@ struct Server::Impl {
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::unique_ptr<MediaFetcher> media;       // likewise
   std::vector<std::thread> threads;
+  // Blocking work (mail parsing, attachment fsyncs): several at once, so the filesystem's
+  // journal commits their fsyncs together, and never on an io thread or the writer.
+  net::thread_pool blocking{4};
   std::atomic<bool> stopping{false};
   std::unique_ptr<net::steady_timer> drain_timer;
   std::chrono::steady_clock::time_point drain_deadline;
@@ -90,6 +93,7 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   if (!pool) return pool.error();
   int threads = config.io_threads;
   storage::Clock clock = store.clock();
+  std::string data_dir = store.data_dir();
   auto secret = load_or_create_secret(store.data_dir());  // beside the store it belongs to
   if (!secret) return secret.error();
   std::unique_ptr<Server> server(new Server(
@@ -97,6 +101,8 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   Impl& s = *server->impl_;
   s.app.now = std::move(clock);
   s.app.secret = std::move(secret).value();
+  s.app.data_dir = data_dir;
+  s.app.blocking = [&s](std::function<void()> f) { net::post(s.blocking, std::move(f)); };
   try {
     s.http = std::make_shared<Listener>(s.ioc, tcp::endpoint(address, hp.value().port),
                                         [&s](tcp::socket&& socket) {
@@ -190,6 +196,7 @@ void Server::stop() { impl_->begin_stop(); }
 void Server::wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
+  impl_->blocking.join();  // after the io threads: nothing posts blocking work any more
   impl_->readers->stop();
   impl_->writer.stop();
 }

@@ -8,6 +8,7 @@
 
 #include "protocol/email_parse.hpp"
 #include "protocol/live_events.hpp"
+#include "storage/attachment_store.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -110,24 +111,13 @@ void SmtpConnection::flush(bool close_after) {
                    });
 }
 
-// Parses the mail, commits one contact per email channel it was addressed to (all in one
-// transaction), and answers once the commit returned.
+// Off the io threads: parses the mail and writes its files; then commits one contact per email channel it
+// was addressed to, all in one transaction, and answers once the commit returned.
 void SmtpConnection::store(protocol::SmtpEnvelope message) {
   if (app_.draining.load()) {
     on_stored(session_.stored(protocol::StoreOutcome::unavailable, ""));
     return;
   }
-  std::string raw = protocol::trace_headers(message.mail_from, message.helo, remote_ip_, hostname_,
-                                            mode_ == protocol::SmtpMode::lmtp ? "LMTP" : "ESMTP",
-                                            app_.now()) +
-                    message.data;
-  auto parsed = protocol::parse_email(message.data, message.mail_from);
-  std::set<std::string> channels;
-  for (const auto& r : message.recipients)
-    if (auto it = routes_.find(r); it != routes_.end()) channels.insert(it->second);
-  std::vector<InboundContact> contacts;
-  for (const auto& name : channels) contacts.push_back(protocol::email_contact(name, parsed, raw));
-
   ++app_.in_flight;  // a graceful stop waits for this answer
   auto work = std::make_shared<net::executor_work_guard<net::any_io_executor>>(stream_.get_executor());
   auto answer = [self = shared_from_this(), work](protocol::StoreOutcome outcome, std::string id) {
@@ -136,38 +126,66 @@ void SmtpConnection::store(protocol::SmtpEnvelope message) {
       self->on_stored(self->session_.stored(outcome, id));
     });
   };
-  bool queued = app_.writer.submit<std::vector<Recorded>>(
-      [contacts = std::move(contacts)](storage::TicketStore& s) -> Result<std::vector<Recorded>> {
-        std::vector<Recorded> out;
-        for (const auto& c : contacts) {
-          auto r = s.record_inbound(c);
-          if (!r) return r.error();
-          out.push_back(r.value());
-        }
-        return out;
-      },
-      [&app = app_, answer](Result<std::vector<Recorded>> r) {
-        if (!r) {
-          spdlog::warn("smtp: could not store a message: {}", r.error().message);
-          return answer(protocol::StoreOutcome::unavailable, "");
-        }
-        std::string id;
-        for (const Recorded& rec : *r) {
-          app.metrics.ingested("email", rec.duplicate);
-          if (id.empty()) id = "m" + std::to_string(rec.message_id);
-          if (rec.duplicate) continue;  // a redelivery after a lost 250: stored once, pushed once
-          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
-                          protocol::live_ticket(rec.ticket_id));
-          app.hub.publish("message.created",
-                           protocol::live_message(rec.ticket_id, rec.message_id, "in", "customer", false));
-        }
-        answer(protocol::StoreOutcome::stored, id);
-      });
-  if (!queued) {
-    app_.metrics.overloaded();
-    --app_.in_flight;
-    on_stored(session_.stored(protocol::StoreOutcome::unavailable, ""));
-  }
+  std::string trace = protocol::trace_headers(message.mail_from, message.helo, remote_ip_, hostname_,
+                                              mode_ == protocol::SmtpMode::lmtp ? "LMTP" : "ESMTP",
+                                              app_.now());
+  std::set<std::string> channels;
+  for (const auto& r : message.recipients)
+    if (auto it = routes_.find(r); it != routes_.end()) channels.insert(it->second);
+  app_.blocking([&app = app_, answer, trace = std::move(trace), channels = std::move(channels),
+                 message = std::move(message)]() mutable {
+    auto parsed = protocol::parse_email(message.data, message.mail_from);
+    std::string raw = trace + message.data;
+    storage::AttachmentStore files(app.data_dir + "/attachments");
+    // Written now, synced once per commit group by the writer (one flush, not two per file).
+    auto raw_hash = files.put(raw, storage::AttachmentStore::Sync::deferred);
+    if (!raw_hash) {
+      spdlog::warn("smtp: cannot keep a message: {}", raw_hash.error().message);
+      return answer(protocol::StoreOutcome::unavailable, "");
+    }
+    for (auto& a : parsed.attachments) {
+      auto h = files.put(a.data, storage::AttachmentStore::Sync::deferred);
+      if (!h) return answer(protocol::StoreOutcome::unavailable, "");
+      a.sha256 = h.value();
+    }
+    std::vector<InboundContact> contacts;
+    for (const auto& name : channels) {
+      contacts.push_back(protocol::email_contact(name, parsed, raw));
+      contacts.back().email->raw_sha256 = raw_hash.value();
+      contacts.back().email->raw.clear();  // durable already; the writer needs only its hash
+    }
+    bool queued = app.writer.submit<std::vector<Recorded>>(
+        [contacts = std::move(contacts)](storage::TicketStore& s) -> Result<std::vector<Recorded>> {
+          std::vector<Recorded> out;
+          for (const auto& c : contacts) {
+            auto r = s.record_inbound(c);
+            if (!r) return r.error();
+            out.push_back(r.value());
+          }
+          return out;
+        },
+        [&app, answer](Result<std::vector<Recorded>> r) {
+          if (!r) {
+            spdlog::warn("smtp: could not store a message: {}", r.error().message);
+            return answer(protocol::StoreOutcome::unavailable, "");
+          }
+          std::string id;
+          for (const Recorded& rec : *r) {
+            app.metrics.ingested("email", rec.duplicate);
+            if (id.empty()) id = "m" + std::to_string(rec.message_id);
+            if (rec.duplicate) continue;  // a redelivery after a lost 250: stored once, pushed once
+            app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
+                            protocol::live_ticket(rec.ticket_id));
+            app.hub.publish("message.created",
+                            protocol::live_message(rec.ticket_id, rec.message_id, "in", "customer", false));
+          }
+          answer(protocol::StoreOutcome::stored, id);
+        });
+    if (!queued) {
+      app.metrics.overloaded();
+      answer(protocol::StoreOutcome::unavailable, "");
+    }
+  });
 }
 
 void SmtpConnection::on_stored(std::string reply) {

@@ -55,7 +55,7 @@ std::string AttachmentStore::path_of(std::string_view h) const {
          std::string(h);
 }
 
-Result<std::string> AttachmentStore::put(std::string_view data) const {
+Result<std::string> AttachmentStore::put(std::string_view data, Sync sync) const {
   static std::atomic<unsigned long> counter{0};
   std::string hash = sha256_hex(data);
   fs::path final_path = path_of(hash);
@@ -67,14 +67,25 @@ Result<std::string> AttachmentStore::put(std::string_view data) const {
   fs::path tmp = parent / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return unavailable("cannot write");
-  bool ok = write_all(fd, data) && ::fsync(fd) == 0;
+  bool ok = write_all(fd, data) && (sync == Sync::deferred || ::fsync(fd) == 0);
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
     fs::remove(tmp, ec);
     return unavailable("cannot write");
   }
-  if (!fsync_path(parent, O_RDONLY | O_DIRECTORY)) return unavailable("cannot sync");
+  if (sync == Sync::now && !fsync_path(parent, O_RDONLY | O_DIRECTORY)) return unavailable("cannot sync");
   return hash;
+}
+
+Status AttachmentStore::sync_all() const {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return unavailable("cannot open " + dir_);
+  bool synced = ::syncfs(fd) == 0;
+  ::close(fd);
+  if (!synced) return unavailable("cannot sync " + dir_);
+  return touchpoint::ok();
 }
 
 Result<std::string> AttachmentStore::get(std::string_view h) const {

@@ -16,8 +16,12 @@ namespace touchpoint::storage {
 class AttachmentStore {
  public:
   explicit AttachmentStore(std::string dir);
-  // Returns the lowercase hex SHA-256 of data.
-  Result<std::string> put(std::string_view data) const;
+  enum class Sync { now, deferred };
+  // Returns the lowercase hex SHA-256 of data. Sync::now: durable on return. Sync::deferred:
+  // written, durable only after sync_all() (which one flush serves for many files).
+  Result<std::string> put(std::string_view data, Sync sync = Sync::now) const;
+  // Makes every file written so far durable (syncfs on the store's filesystem).
+  Status sync_all() const;
   std::string path_of(std::string_view sha256_hex) const;
   Result<std::string> get(std::string_view sha256_hex) const;
 

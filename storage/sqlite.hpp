@@ -92,6 +92,7 @@ class Transaction {
   explicit Transaction(sqlite3* db);
   ~Transaction();
   void commit();
+  bool outer() const { return outer_; }  // a real BEGIN ... COMMIT, not a savepoint
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 

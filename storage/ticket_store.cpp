@@ -392,6 +392,11 @@ struct TicketStore::Impl {
     // Bytes first, row second: a committed row never names a file a crash lost.
     std::vector<std::string> hashes;
     for (const auto& a : c.attachments) {
+      if (!a.sha256.empty()) {  // written before the request reached the writer
+        hashes.push_back(a.sha256);
+        files_unsynced = true;
+        continue;
+      }
       auto h = attachments.put(a.data);
       if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
       hashes.push_back(h.value());
@@ -448,9 +453,14 @@ struct TicketStore::Impl {
 
     std::optional<std::string> raw_sha256, full_body, rule, why_automatic;
     if (c.email) {
-      auto h = attachments.put(c.email->raw);
-      if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
-      raw_sha256 = h.value();
+      if (!c.email->raw_sha256.empty()) {
+        raw_sha256 = c.email->raw_sha256;
+        files_unsynced = true;
+      } else {
+        auto h = attachments.put(c.email->raw);
+        if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
+        raw_sha256 = h.value();
+      }
       if (c.email->full_text != c.text) full_body = c.email->full_text;
       rule = r.thread_rule;
       if (automatic) why_automatic = c.email->automatic;
@@ -481,8 +491,18 @@ struct TicketStore::Impl {
       insert_attachment.bind(1, r.message_id).bind(2, a.filename).bind(3, a.content_type);
       insert_attachment.bind(4, static_cast<int64_t>(a.data.size())).bind(5, hashes[i]).run();
     }
+    if (tx.outer()) sync_files();  // inside a group, batch() syncs once for all of it
     tx.commit();
     return r;
+  }
+
+  // Files written ahead of their rows (Sync::deferred) must be durable before any COMMIT
+  // names them: one filesystem flush serves every file of the group.
+  bool files_unsynced = false;
+  void sync_files() {
+    if (!files_unsynced) return;
+    if (auto s = attachments.sync_all(); !s) throw SqliteError(SQLITE_IOERR, s.error().message);
+    files_unsynced = false;
   }
 };
 
@@ -1213,6 +1233,7 @@ Status TicketStore::batch(const std::function<void()>& body) {
   return guarded([&]() -> Status {
     Transaction tx(impl_->h());
     body();
+    impl_->sync_files();
     tx.commit();
     return ok();
   });

@@ -342,6 +342,9 @@ class EmailTest(unittest.TestCase):
         missing = [m for m in acked if m not in stored]
         self.assertEqual(missing, [])
         self.assertEqual([m for m, n in stored.items() if n != 1], [])
+        # Every stored message names a raw file that is there (written before its commit).
+        for (sha,) in self.rows("SELECT raw_sha256 FROM messages WHERE external_id LIKE 'burst-%'"):
+            self.assertTrue(os.path.exists(f"{self.data}/attachments/{sha[:2]}/{sha[2:4]}/{sha}"), sha)
 
 
 if __name__ == "__main__":

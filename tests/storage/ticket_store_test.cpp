@@ -218,8 +218,8 @@ TEST_F(TicketStoreTest, AMergedCustomersConversationStaysOneAndUnmergeRestoresIt
 
 TEST_F(TicketStoreTest, AttachmentsAreStoredByContentOnce) {
   auto c = contact("crm", "m1", {{"api", "crm:42"}});
-  c.attachments.push_back({"a.txt", "text/plain", "hello"});
-  c.attachments.push_back({"copy.txt", "text/plain", "hello"});
+  c.attachments.push_back({"a.txt", "text/plain", "hello", ""});
+  c.attachments.push_back({"copy.txt", "text/plain", "hello", ""});
   auto r = record(c);
   auto view = reader().ticket(r.ticket_id);
   ASSERT_EQ(view->messages[0].attachments.size(), 2u);
@@ -229,6 +229,23 @@ TEST_F(TicketStoreTest, AttachmentsAreStoredByContentOnce) {
   EXPECT_EQ(a.sha256, sha256_hex("hello"));
   AttachmentStore files(dir_.str() + "/attachments");
   EXPECT_EQ(files.get(a.sha256).value(), "hello");
+}
+
+TEST_F(TicketStoreTest, FilesWrittenAheadAreNamedByHashAndSyncedBeforeTheCommit) {
+  // The SMTP path writes a mail's files on its own threads (Sync::deferred) and hands the
+  // writer only their hashes; the store flushes the filesystem before the COMMIT names them.
+  AttachmentStore files(dir_.str() + "/attachments");
+  auto h = files.put("deferred bytes", AttachmentStore::Sync::deferred);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(files.get(h.value()).value(), "deferred bytes");
+  EXPECT_TRUE(files.sync_all());
+  auto c = contact("crm", "m1", {{"api", "crm:42"}});
+  c.attachments.push_back({"early.txt", "text/plain", "deferred bytes", h.value()});
+  auto in_batch = store_->batch([&] { ASSERT_TRUE(store_->record_inbound(c)); });
+  ASSERT_TRUE(in_batch);
+  auto view = reader().ticket(1);
+  ASSERT_EQ(view->messages[0].attachments.size(), 1u);
+  EXPECT_EQ(view->messages[0].attachments[0].sha256, h.value());
 }
 
 TEST_F(TicketStoreTest, QueuePagesMostRecentFirstWithACursorEvenWithinOneSecond) {
