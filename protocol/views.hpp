@@ -44,6 +44,12 @@ struct MessageRow {
   std::vector<AttachmentRow> attachments;
 };
 
+// A stored file as an agent downloads it: an attachment, or a mail's raw message.
+struct StoredFile {
+  std::string filename, content_type, sha256;
+  std::string bytes;
+};
+
 struct EventRow {
   int64_t id = 0;
   std::optional<int64_t> ticket_id, customer_id;

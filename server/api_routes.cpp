@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <memory>
+#include <set>
 
 #include "protocol/agent_api.hpp"
 #include "protocol/json_error.hpp"
@@ -405,6 +406,37 @@ void update_agent(const CallPtr& c) {
       [c](Unit) { list_agents_of(c); });
 }
 
+// Customer files are never rendered by our origin: only well-known raster images display
+// inline; everything else (HTML, SVG, PDF, mail) downloads. A sandbox CSP and nosniff hold
+// either way.
+HttpResponse download(StoredFile f) {
+  static const std::set<std::string> kInline = {"image/png", "image/jpeg", "image/gif", "image/webp"};
+  bool show = kInline.count(f.content_type) > 0;
+  std::string ascii;
+  for (char ch : f.filename)
+    ascii += (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') ? ch : '_';
+  HttpResponse r{200, show ? f.content_type : "application/octet-stream", std::move(f.bytes), {}};
+  r.headers = {{"Content-Disposition", std::string(show ? "inline" : "attachment") + "; filename=\"" +
+                                           ascii + "\"; filename*=UTF-8''" + protocol::form_escape(f.filename)},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Content-Security-Policy", "sandbox; default-src 'none'"},
+               {"Cache-Control", "private, max-age=3600"},
+               {"X-Touchpoint-Content-Type", f.content_type}};
+  return r;
+}
+
+void get_attachment(const CallPtr& c) {
+  read<StoredFile>(
+      c, [id = c->ids[0]](storage::TicketReader& r) { return r.attachment(id); },
+      [c](StoredFile f) { c->respond(download(std::move(f))); });
+}
+
+void get_raw_message(const CallPtr& c) {
+  read<StoredFile>(
+      c, [id = c->ids[0]](storage::TicketReader& r) { return r.raw_message(id); },
+      [c](StoredFile f) { c->respond(download(std::move(f))); });
+}
+
 void list_templates(const CallPtr& c) {
   c->respond(json(200, protocol::encode_templates(c->app.templates)));
 }
@@ -491,6 +523,8 @@ const std::vector<Route>& routes() {
       {{"PATCH", "/api/v1/agents/{id}", "admin"}, update_agent},
       {{"GET", "/api/v1/channels", "admin"}, list_channels},
       {{"GET", "/api/v1/templates", "agent"}, list_templates},
+      {{"GET", "/api/v1/attachments/{id}", "agent"}, get_attachment},
+      {{"GET", "/api/v1/messages/{id}/raw", "agent"}, get_raw_message},
       {{"GET", "/api/v1/agents", "supervisor"}, list_agents},
       {{"POST", "/api/v1/agents", "admin"}, create_agent},
       {{"GET", "/api/v1/tokens", "admin"}, list_tokens},

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "storage/attachment_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
 
@@ -49,8 +50,10 @@ auto guarded(F&& fn) -> decltype(fn()) {
 }  // namespace
 
 struct TicketReader::Impl {
-  explicit Impl(const std::string& data_dir) : db(open_db(database_path(data_dir), true)) {}
+  explicit Impl(const std::string& data_dir)
+      : db(open_db(database_path(data_dir), true)), files(data_dir + "/attachments") {}
   DbHandle db;
+  AttachmentStore files;
   sqlite3* h() { return db.get(); }
 
   Stmt queue_first{h(), std::string("SELECT ") + kTicketColumns +
@@ -414,6 +417,42 @@ Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t>
     out.push_back(std::move(c).value());
   }
   return out;
+}
+
+Result<StoredFile> TicketReader::attachment(int64_t attachment_id) {
+  StoredFile f;
+  auto found = guarded([&]() -> Status {
+    Stmt q(impl_->h(), "SELECT filename, content_type, sha256 FROM attachments WHERE id = ?1");
+    q.bind(1, attachment_id);
+    if (!q.step()) return Error{Errc::not_found, "no attachment " + std::to_string(attachment_id)};
+    f.filename = q.text(0);
+    f.content_type = q.text(1);
+    f.sha256 = q.text(2);
+    return ok();
+  });
+  if (!found) return found.error();
+  auto bytes = impl_->files.get(f.sha256);
+  if (!bytes) return bytes.error();
+  f.bytes = std::move(bytes).value();
+  return f;
+}
+
+Result<StoredFile> TicketReader::raw_message(int64_t message_id) {
+  StoredFile f;
+  auto found = guarded([&]() -> Status {
+    Stmt q(impl_->h(), "SELECT raw_sha256 FROM messages WHERE id = ?1 AND raw_sha256 IS NOT NULL");
+    q.bind(1, message_id);
+    if (!q.step()) return Error{Errc::not_found, "message " + std::to_string(message_id) + " has no raw message"};
+    f.sha256 = q.text(0);
+    return ok();
+  });
+  if (!found) return found.error();
+  f.filename = "message-" + std::to_string(message_id) + ".eml";
+  f.content_type = "message/rfc822";
+  auto bytes = impl_->files.get(f.sha256);
+  if (!bytes) return bytes.error();
+  f.bytes = std::move(bytes).value();
+  return f;
 }
 
 Result<std::vector<CustomerView>> TicketReader::customers_by_name(std::string_view q,

@@ -68,6 +68,10 @@ class TicketReader {
   Result<CustomerView> customer(int64_t id);
   // Customers newest first, continuing below before_id.
   Result<std::vector<CustomerView>> customers(std::optional<int64_t> before_id, std::size_t limit);
+  // An attachment with its bytes; not_found when unknown (or its file is missing).
+  Result<StoredFile> attachment(int64_t attachment_id);
+  // A mail's raw message as received (message/rfc822); not_found when it has none.
+  Result<StoredFile> raw_message(int64_t message_id);
   // Customers whose name has every word of q as a word prefix, best match first; merged
   // customers left out (their identities live on in the target).
   Result<std::vector<CustomerView>> customers_by_name(std::string_view q, std::size_t limit);

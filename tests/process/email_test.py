@@ -176,6 +176,44 @@ class EmailTest(unittest.TestCase):
                           "WHERE t.id = ?", ticket)
         self.assertEqual(ident, [("email", "nicolo.bianchi@example.it")])
 
+    def download(self, path):
+        self.api("GET", "/api/v1/auth/me")  # logs in once
+        conn = self.server.connection()
+        conn.request("GET", path, headers={"Authorization": "Bearer " + self.token})
+        res = conn.getresponse()
+        answer = res.status, dict(res.getheaders()), res.read()
+        conn.close()
+        return answer
+
+    def test_agents_download_attachments_safely_and_the_raw_message_whole(self):
+        with open(os.path.join(FIXTURES, "polish_attachments.eml"), "rb") as f:
+            raw = f.read()
+        self.assertEqual(self.send(raw, sender="pawel@example.pl")[0], 250)
+        ticket = self.message("pl.1@example.pl")[0]
+        status, view = self.api("GET", f"/api/v1/tickets/{ticket}")
+        self.assertEqual(status, 200)
+        message = view["messages"][0]
+        files = {a["filename"]: a["id"] for a in message["attachments"]}
+        status, headers, body = self.download(f"/api/v1/attachments/{files['faktura.pdf']}")
+        self.assertEqual((status, body), (200, b"%PDF-1.4 fake"))
+        self.assertEqual(headers["Content-Type"], "application/octet-stream")  # never rendered here
+        self.assertTrue(headers["Content-Disposition"].startswith('attachment; filename="faktura.pdf"'))
+        self.assertEqual(headers["X-Content-Type-Options"], "nosniff")
+        self.assertIn("sandbox", headers["Content-Security-Policy"])
+        image = [a["id"] for a in message["attachments"] if a["content_type"] == "image/png"][0]
+        status, headers, body = self.download(f"/api/v1/attachments/{image}")
+        self.assertEqual((status, headers["Content-Type"]), (200, "image/png"))
+        self.assertTrue(headers["Content-Disposition"].startswith("inline"))
+        status, headers, body = self.download(f"/api/v1/messages/{message['id']}/raw")
+        self.assertEqual(status, 200)
+        self.assertTrue(body.endswith(raw))
+        self.assertTrue(body.startswith(b"Return-Path: <pawel@example.pl>"))
+        self.assertEqual(self.download("/api/v1/attachments/999999")[0], 404)
+        conn = self.server.connection()
+        conn.request("GET", f"/api/v1/attachments/{image}")  # no token
+        self.assertEqual(conn.getresponse().status, 401)
+        conn.close()
+
     def test_replies_thread_by_headers_and_a_token_only_from_a_participant(self):
         self.assertEqual(self.send(mail("a1@example.org", "Ada <ada@example.org>", "Printer on fire", "Help"))[0], 250)
         first = self.message("a1@example.org")[0]
