@@ -4,6 +4,7 @@
 #include "protocol/json_error.hpp"
 #include "protocol/live_events.hpp"
 #include "server/api_routes.hpp"
+#include "server/email_webhooks.hpp"
 #include "server/messaging_webhooks.hpp"
 #include "server/passwords.hpp"
 
@@ -125,7 +126,8 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
     std::string_view rest = path.substr(10);
     auto slash = rest.find('/');
     if (slash != std::string_view::npos &&
-        handle_messaging_webhook(app, req, rest.substr(0, slash), rest.substr(slash + 1), respond))
+        (handle_messaging_webhook(app, req, rest.substr(0, slash), rest.substr(slash + 1), respond) ||
+         handle_email_webhook(app, req, rest.substr(0, slash), rest.substr(slash + 1), respond)))
       return;
     return respond(error_response({Errc::not_found, "no channel is configured at this path"}));
   }

@@ -21,9 +21,12 @@ HttpResponse received(std::string_view type) {
   return {200, "application/json", "{}", {}};
 }
 
-// Commits a verified delivery, then answers and pushes. An empty batch (a valid event we do
-// not handle) is answered at once so the provider stops retrying.
-void commit(App& app, std::string type, std::string name, WebhookBatch batch, const Respond& respond) {
+}  // namespace
+
+// An empty batch (a valid event we do not handle) is answered at once so the provider stops
+// retrying.
+void commit_webhook_batch(App& app, std::string type, std::string name, WebhookBatch batch,
+                          const Respond& respond) {
   if (batch.empty()) return respond(received(type));
   bool queued = app.writer.submit<storage::WebhookRecorded>(
       [name, b = std::move(batch)](storage::TicketStore& s) { return s.record_webhook(name, b); },
@@ -50,6 +53,12 @@ void commit(App& app, std::string type, std::string name, WebhookBatch batch, co
     app.metrics.overloaded();
     respond(unavailable("too many writes queued; retry shortly"));
   }
+}
+
+namespace {
+
+void commit(App& app, std::string type, std::string name, WebhookBatch batch, const Respond& respond) {
+  commit_webhook_batch(app, std::move(type), std::move(name), std::move(batch), respond);
 }
 
 HttpResponse forbidden_handshake() {

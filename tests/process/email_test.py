@@ -40,6 +40,7 @@ name = "support"
 address = "support@acme.test"
 from_name = "ACME Support"
 smtp_url = "smtp://127.0.0.1:{sink_port}"
+inbound_basic_auth = "postmark:hook-secret"
 
 [[channel]]
 type = "email"
@@ -213,6 +214,46 @@ class EmailTest(unittest.TestCase):
         conn.request("GET", f"/api/v1/attachments/{image}")  # no token
         self.assertEqual(conn.getresponse().status, 401)
         conn.close()
+
+    def postmark(self, body, credentials="postmark:hook-secret"):
+        import base64
+        conn = self.server.connection()
+        conn.request("POST", "/webhooks/postmark/support", body, {
+            "Content-Type": "application/json",
+            "Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()})
+        res = conn.getresponse()
+        answer = res.status, res.read()
+        conn.close()
+        return answer
+
+    def test_postmark_inbound_is_verified_parsed_like_smtp_mail_and_deduplicated(self):
+        with open(os.path.join(FIXTURES, "..", "webhooks", "postmark_inbound.json"), "rb") as f:
+            sample = json.loads(f.read())
+        self.assertEqual(self.postmark(json.dumps(sample), "postmark:wrong")[0], 401)
+        self.assertEqual(self.rows("SELECT count(*) FROM messages")[0][0], 0)
+        self.assertEqual(self.postmark("{not json")[0], 400)
+        self.assertEqual(self.postmark(json.dumps(sample)), (200, b"{}"))
+        self.assertEqual(self.postmark(json.dumps(sample))[0], 200)  # Postmark's retry
+        rows = self.rows("SELECT ticket_id, body, external_id FROM messages")
+        self.assertEqual(len(rows), 1)
+        ticket, body, external = rows[0]
+        self.assertEqual((body, external), ("This is a test text body.", "postmark:73e6d360-66eb-11e1-8e72-a8904824019b"))
+        status, view = self.api("GET", f"/api/v1/tickets/{ticket}")
+        self.assertEqual(view["subject"], "Test subject")
+        attachment = view["messages"][0]["attachments"][0]
+        self.assertEqual(attachment["filename"], "test.txt")
+        self.assertEqual(self.download(f"/api/v1/attachments/{attachment['id']}")[2],
+                         b"This is attachment contents, base-64 encoded.")
+        # A reply carrying headers threads like mail from the SMTP listener.
+        sample["MessageID"] = "second-delivery"
+        sample["Subject"] = "Re: Test subject"
+        sample["Headers"] = [{"Name": "Message-ID", "Value": "<pm2@postmarkapp.com>"},
+                             {"Name": "In-Reply-To", "Value": "<x@y>"},
+                             {"Name": "Auto-Submitted", "Value": "auto-replied"}]
+        sample["Attachments"] = []
+        self.assertEqual(self.postmark(json.dumps(sample))[0], 200)
+        reply = self.message("pm2@postmarkapp.com")
+        self.assertEqual(reply[4], "Auto-Submitted: auto-replied")
 
     def test_replies_thread_by_headers_and_a_token_only_from_a_participant(self):
         self.assertEqual(self.send(mail("a1@example.org", "Ada <ada@example.org>", "Printer on fire", "Help"))[0], 250)
