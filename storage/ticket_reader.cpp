@@ -400,6 +400,23 @@ Result<std::vector<MediaJob>> TicketReader::due_media(int64_t now, std::size_t l
   });
 }
 
+Result<std::vector<CustomerView>> TicketReader::customers_of(const std::vector<int64_t>& ids) {
+  std::vector<CustomerView> out;
+  for (auto id : ids) {
+    auto c = customer(id);
+    if (!c) return c.error();
+    out.push_back(std::move(c).value());
+  }
+  return out;
+}
+
+Result<StoredFile> TicketReader::with_bytes(StoredFile f) {
+  auto bytes = impl_->files.get(f.sha256);
+  if (!bytes) return bytes.error();
+  f.bytes = std::move(bytes).value();
+  return f;
+}
+
 Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t> before_id,
                                                         std::size_t limit) {
   std::vector<int64_t> ids;
@@ -410,13 +427,7 @@ Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t>
     return ok();
   });
   if (!page) return page.error();
-  std::vector<CustomerView> out;
-  for (auto id : ids) {
-    auto c = customer(id);
-    if (!c) return c.error();
-    out.push_back(std::move(c).value());
-  }
-  return out;
+  return customers_of(ids);
 }
 
 Result<StoredFile> TicketReader::attachment(int64_t attachment_id) {
@@ -431,10 +442,7 @@ Result<StoredFile> TicketReader::attachment(int64_t attachment_id) {
     return ok();
   });
   if (!found) return found.error();
-  auto bytes = impl_->files.get(f.sha256);
-  if (!bytes) return bytes.error();
-  f.bytes = std::move(bytes).value();
-  return f;
+  return with_bytes(std::move(f));
 }
 
 Result<StoredFile> TicketReader::raw_message(int64_t message_id) {
@@ -449,10 +457,7 @@ Result<StoredFile> TicketReader::raw_message(int64_t message_id) {
   if (!found) return found.error();
   f.filename = "message-" + std::to_string(message_id) + ".eml";
   f.content_type = "message/rfc822";
-  auto bytes = impl_->files.get(f.sha256);
-  if (!bytes) return bytes.error();
-  f.bytes = std::move(bytes).value();
-  return f;
+  return with_bytes(std::move(f));
 }
 
 Result<std::vector<CustomerView>> TicketReader::customers_by_name(std::string_view q,
@@ -469,13 +474,7 @@ Result<std::vector<CustomerView>> TicketReader::customers_by_name(std::string_vi
     return ok();
   });
   if (!found) return found.error();
-  std::vector<CustomerView> out;
-  for (auto id : ids) {
-    auto c = customer(id);
-    if (!c) return c.error();
-    out.push_back(std::move(c).value());
-  }
-  return out;
+  return customers_of(ids);
 }
 
 Result<std::vector<CustomerView>> TicketReader::customers_by_identity(
@@ -491,13 +490,7 @@ Result<std::vector<CustomerView>> TicketReader::customers_by_identity(
     return ok();
   });
   if (!found) return found.error();
-  std::vector<CustomerView> out;
-  for (auto id : ids) {
-    auto c = customer(id);
-    if (!c) return c.error();
-    out.push_back(std::move(c).value());
-  }
-  return out;
+  return customers_of(ids);
 }
 
 Result<std::map<std::string, int64_t>> TicketReader::status_counts() {

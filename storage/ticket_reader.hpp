@@ -91,6 +91,8 @@ class TicketReader {
   Result<std::optional<Principal>> authenticate(const std::string& token_hash, int64_t now);
 
  private:
+  Result<std::vector<CustomerView>> customers_of(const std::vector<int64_t>& ids);
+  Result<StoredFile> with_bytes(StoredFile f);  // reads f.sha256's file into f.bytes
   struct Impl;
   explicit TicketReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
