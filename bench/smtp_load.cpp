@@ -16,21 +16,30 @@ namespace {
 using namespace touchpoint::server;
 using Clock = std::chrono::steady_clock;
 
+// The bulk of each mail, built once: Italian text and a base64 "PDF" filling message_bytes.
+struct MailBody {
+  explicit MailBody(std::size_t bytes) {
+    while (text.size() < bytes / 4)
+      text += "Buongiorno, il pacco non è ancora arrivato e il tracciamento non si aggiorna da giorni.\r\n";
+    while (attachment.size() < bytes * 3 / 4 - 512)
+      attachment += "JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSL0ZpbHRlci9GbGF0ZURlY29k\r\n";
+  }
+  std::string text, attachment;
+};
+
 struct Shared {
-  explicit Shared(const SmtpLoadOptions& options) : o(options) {}
+  explicit Shared(const SmtpLoadOptions& options) : o(options), body(options.message_bytes) {}
   const SmtpLoadOptions& o;
+  const MailBody body;
   long next = 0, acked = 0, failed = 0;
   std::vector<double> latency_ms;
 };
 
-// A 20 KB-ish mail: Italian text and a base64 attachment, unique Message-ID per message.
-std::string message(const SmtpLoadOptions& o, long n) {
-  std::string text;
-  while (text.size() < o.message_bytes / 4)
-    text += "Buongiorno, il pacco non è ancora arrivato e il tracciamento non si aggiorna da giorni.\r\n";
-  std::string attachment;
-  while (attachment.size() < o.message_bytes * 3 / 4 - 512)
-    attachment += "JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSL0ZpbHRlci9GbGF0ZURlY29k\r\n";
+// A 20 KB-ish mail with a unique Message-ID per message.
+std::string message(const Shared& s, long n) {
+  const SmtpLoadOptions& o = s.o;
+  const std::string& text = s.body.text;
+  const std::string& attachment = s.body.attachment;
   std::string customer = "c" + std::to_string(n % 5000) + "@example.it";
   return "From: Cliente <" + customer + ">\r\nTo: " + o.to + "\r\nSubject: Ordine " +
          std::to_string(n) + "\r\nMessage-ID: <" + o.run_id + "." + std::to_string(n) +
@@ -65,7 +74,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     auto self = shared_from_this();
     say("MAIL FROM:<" + customer + ">\r\nRCPT TO:<" + s_.o.to + ">\r\nDATA\r\n", 3, [self, n] {
       if (self->last_code_ != 354) return self->fail("DATA answered " + std::to_string(self->last_code_));
-      self->say(message(self->s_.o, n), 1, [self] {
+      self->say(message(self->s_, n), 1, [self] {
         if (self->last_code_ == 250) {
           ++self->s_.acked;
           self->s_.latency_ms.push_back(
@@ -134,7 +143,7 @@ int run_smtp_load(const SmtpLoadOptions& o) {
   ioc.run();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf("messages acked              %ld of %ld (%ld failed) in %.2f s, %zu bytes each\n",
-              s.acked, o.messages, s.failed, secs, message(o, 0).size());
+              s.acked, o.messages, s.failed, secs, message(s, 0).size());
   std::printf("throughput                  %.0f messages/s (%d SMTP connections)\n",
               static_cast<double>(s.acked) / secs, o.connections);
   print_latency("MAIL to final 250", s.latency_ms);

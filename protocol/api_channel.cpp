@@ -4,8 +4,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <sodium.h>
 
+#include "protocol/base64.hpp"
 #include "protocol/identity.hpp"
 #include "protocol/time.hpp"
 
@@ -27,16 +27,6 @@ Result<std::optional<std::string>> optional_string(const Value& obj, const char*
   return std::optional<std::string>{std::string(it->value.GetString(), it->value.GetStringLength())};
 }
 
-std::optional<std::string> decode_base64(const Value& v) {
-  std::string out(v.GetStringLength() / 4 * 3 + 3, '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), v.GetString(),
-                        v.GetStringLength(), "\r\n ", &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
 
 Status parse_from(std::string_view channel_name, const Value& doc, InboundContact& c) {
   auto it = doc.FindMember("from");
@@ -78,7 +68,7 @@ Status parse_attachments(const Value& doc, InboundContact& c) {
     auto data = a.FindMember("content_base64");
     if (data == a.MemberEnd() || !data->value.IsString())
       return bad("attachment content_base64 must be a string");
-    auto bytes = decode_base64(data->value);
+    auto bytes = base64_decode({data->value.GetString(), data->value.GetStringLength()});
     if (!bytes) return bad("attachment content_base64 is not valid base64");
     c.attachments.push_back({filename.value().value_or("attachment"),
                              type.value().value_or("application/octet-stream"),

@@ -2,17 +2,12 @@
 
 #include <gmime/gmime.h>
 
-#include <mutex>
-
+#include "protocol/ascii.hpp"
+#include "protocol/gmime_support.hpp"
 #include "protocol/signature.hpp"
 
 namespace touchpoint::protocol {
 namespace {
-
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
 
 std::string bracketed(const std::string& id) { return "<" + id + ">"; }
 
@@ -41,7 +36,7 @@ GMimeObject* text_part(const char* subtype, const std::string& content) {
 }  // namespace
 
 std::string build_email(const OutboundEmail& mail) {
-  init_gmime();
+  ensure_gmime();
   GMimeMessage* m = g_mime_message_new(TRUE);
   g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, mail.from_name.c_str(), mail.from_address.c_str());
   g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, mail.to_name.c_str(), mail.to_address.c_str());
@@ -95,9 +90,7 @@ std::string reply_subject(int64_t ticket_id, std::string_view subject) {
     while (!s.empty() && s.front() == ' ') s.erase(0, 1);
     for (std::string_view prefix : {"re:", "aw:", "r:", "rif:", "odp:", "sv:"}) {
       if (s.size() >= prefix.size()) {
-        std::string head = s.substr(0, prefix.size());
-        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (head == prefix) {
+        if (ascii_lower(s.substr(0, prefix.size())) == prefix) {
           s.erase(0, prefix.size());
           stripped = true;
         }

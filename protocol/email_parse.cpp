@@ -6,43 +6,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
+#include "protocol/ascii.hpp"
+#include "protocol/gmime_support.hpp"
+#include "protocol/identity.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/time.hpp"
 
 namespace touchpoint::protocol {
 namespace {
-
-template <typename T>
-struct Ref {
-  T* p;
-  explicit Ref(T* ptr) : p(ptr) {}
-  ~Ref() {
-    if (p) g_object_unref(p);
-  }
-  Ref(const Ref&) = delete;
-  Ref& operator=(const Ref&) = delete;
-};
-
-struct GFreeString {
-  char* p;
-  explicit GFreeString(char* s) : p(s) {}
-  ~GFreeString() { g_free(p); }
-  GFreeString(const GFreeString&) = delete;
-  GFreeString& operator=(const GFreeString&) = delete;
-  std::string str() const { return p ? std::string(p) : std::string(); }
-};
-
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Bytes in an unknown or lying charset to valid UTF-8: as they are when valid, else as
 // windows-1252 (what unlabelled Western mail almost always is), else with U+FFFD.
@@ -75,7 +47,7 @@ void addresses(InternetAddressList* list, std::vector<std::string>& out, std::st
         const char* name = internet_address_get_name(ia);
         *first_name = name ? valid_utf8(name) : std::string();
       }
-      out.push_back(lower(addr));
+      out.push_back(ascii_lower(addr));
     }
   }
 }
@@ -90,16 +62,6 @@ std::vector<std::string> message_ids(const std::string& value) {
     if (const char* id = g_mime_references_get_message_id(refs, i)) out.emplace_back(id);
   g_mime_references_free(refs);
   return out;
-}
-
-// A leaf part's bytes with the transfer encoding undone.
-std::string decoded_bytes(GMimePart* part) {
-  GMimeDataWrapper* content = g_mime_part_get_content(part);
-  if (!content) return {};
-  Ref<GMimeStream> mem(g_mime_stream_mem_new());
-  g_mime_data_wrapper_write_to_stream(content, mem.p);
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
-  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
 }
 
 std::string part_text(GMimeObject* o) {
@@ -122,13 +84,13 @@ std::string mime_type(GMimeObject* o) {
   GMimeContentType* ct = g_mime_object_get_content_type(o);
   if (!ct) return "application/octet-stream";
   GFreeString t(g_mime_content_type_get_mime_type(ct));
-  return lower(t.str());
+  return ascii_lower(t.str());
 }
 
 void read_delivery_status(const std::string& text, ParsedEmail& out) {
   // "Status: 5.1.1" and "Diagnostic-Code: smtp; 550 5.1.1 user unknown" per recipient.
+  const std::string lowered = ascii_lower(text);
   auto field = [&](const char* name) -> std::string {
-    std::string lowered = lower(text);
     auto at = lowered.find(std::string("\n") + name);
     if (at == std::string::npos) return {};
     auto colon = text.find(':', at);
@@ -174,7 +136,7 @@ void walk(GMimeObject* o, Walk& w) {
       read_delivery_status(decoded_bytes(part), w.out);
     } else if (type == "text/rfc822-headers" && w.out.bounce) {
       std::string headers = decoded_bytes(part);
-      std::string lowered = lower(headers);
+      std::string lowered = ascii_lower(headers);
       auto at = lowered.find("message-id:");
       if (at != std::string::npos && w.out.bounced_message_id.empty()) {
         auto ids = message_ids(headers.substr(at + 11, headers.find('\n', at) - at - 11));
@@ -198,9 +160,9 @@ void walk(GMimeObject* o, Walk& w) {
 
 std::string automatic_reason(GMimeObject* m, std::string_view mail_from, bool bounce) {
   auto has = [](const std::string& v, const char* word) {
-    return lower(v).find(word) != std::string::npos;
+    return ascii_lower(v).find(word) != std::string::npos;
   };
-  if (std::string v = header(m, "Auto-Submitted"); !v.empty() && lower(v).rfind("no", 0) != 0)
+  if (std::string v = header(m, "Auto-Submitted"); !v.empty() && ascii_lower(v).rfind("no", 0) != 0)
     return "Auto-Submitted: " + v;
   if (std::string v = header(m, "X-Autoreply"); !v.empty()) return "X-Autoreply: " + v;
   if (std::string v = header(m, "X-Autorespond"); !v.empty()) return "X-Autorespond: " + v;
@@ -220,7 +182,7 @@ std::string automatic_reason(GMimeObject* m, std::string_view mail_from, bool bo
 }  // namespace
 
 ParsedEmail parse_email(std::string_view raw, std::string_view mail_from) {
-  init_gmime();
+  ensure_gmime();
   ParsedEmail out;
   Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
   Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
@@ -268,7 +230,7 @@ InboundContact email_contact(const std::string& channel_name, const ParsedEmail&
   c.channel_type = "email";
   c.channel_name = channel_name;
   c.external_id = mail.message_id.empty() ? "sha256:" + sha256_hex(raw) : mail.message_id;
-  if (!mail.from_address.empty()) c.from.push_back({"email", mail.from_address});
+  if (auto address = normalize_email(mail.from_address)) c.from.push_back({"email", *address});
   c.from_name = mail.from_name;
   c.subject = mail.subject.empty() ? "(no subject)" : mail.subject;
   c.text = mail.reply_text;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocol/ascii.hpp"
+
 namespace touchpoint::protocol {
 namespace {
 std::string_view trim(std::string_view s) {
@@ -22,12 +24,9 @@ std::optional<std::string> normalize_email(std::string_view s) {
         return u <= ' ' || c == '<' || c == '>' || c == ',' || c == '"';
       }))
     return std::nullopt;
-  std::string out(s);
   // The local part is case-sensitive in theory, never in practice; helpdesks that keep case
   // split one customer in two.
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ascii_lower(s);
 }
 
 std::optional<std::string> normalize_phone(std::string_view s) {

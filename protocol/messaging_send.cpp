@@ -2,10 +2,10 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <sodium.h>
 
 #include <set>
 
+#include "protocol/base64.hpp"
 #include "protocol/json_read.hpp"
 #include "protocol/query_string.hpp"
 #include "protocol/signature.hpp"
@@ -94,12 +94,7 @@ SendOptions read_send_options(std::string_view json_text) {
 }  // namespace
 
 std::string basic_auth(std::string_view user, std::string_view password) {
-  std::string credentials = std::string(user) + ":" + std::string(password);
-  std::string b64(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
-                    credentials.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(std::char_traits<char>::length(b64.c_str()));
-  return "Basic " + b64;
+  return "Basic " + base64_encode(std::string(user) + ":" + std::string(password));
 }
 
 ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_number_id,

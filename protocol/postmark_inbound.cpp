@@ -2,25 +2,16 @@
 
 #include <rapidjson/document.h>
 
+#include "protocol/base64.hpp"
 #include "protocol/email_parse.hpp"
 #include "protocol/json_read.hpp"
-#include "protocol/signature.hpp"
+#include "protocol/mail_rebuild.hpp"
 
 namespace touchpoint::protocol {
 namespace {
 
-// A header value as one line: a CR or LF in a field must never start a header of its own.
-std::string one_line(std::string v) {
-  for (auto& c : v)
-    if (c == '\r' || c == '\n') c = ' ';
-  return v;
-}
-
 std::string rebuild(const rapidjson::Value& d) {
-  std::string h;
-  auto add = [&h](std::string_view name, const std::string& value) {
-    if (!value.empty()) h += std::string(name) + ": " + one_line(value) + "\r\n";
-  };
+  MailPieces p;
   std::string from_name, from_email;
   if (const auto* f = json::object(d, "FromFull")) {
     from_name = json::text(*f, "Name");
@@ -28,45 +19,24 @@ std::string rebuild(const rapidjson::Value& d) {
   }
   if (from_email.empty()) from_email = json::text(d, "From");
   if (from_name.empty()) from_name = json::text(d, "FromName");
-  std::string quoted;
-  for (char c : from_name)
-    if (c != '"' && c != '\\') quoted += c;
-  add("From", quoted.empty() ? "<" + from_email + ">" : "\"" + quoted + "\" <" + from_email + ">");
-  add("To", json::text(d, "To"));
-  add("Cc", json::text(d, "Cc"));
-  add("Reply-To", json::text(d, "ReplyTo"));
-  add("Subject", json::text(d, "Subject"));
-  add("Date", json::text(d, "Date"));
+  p.headers = {{"From", mailbox(from_name, from_email)},
+               {"To", json::text(d, "To")},
+               {"Cc", json::text(d, "Cc")},
+               {"Reply-To", json::text(d, "ReplyTo")},
+               {"Subject", json::text(d, "Subject")},
+               {"Date", json::text(d, "Date")}};
   if (const auto* headers = json::array(d, "Headers"))
-    for (const auto& x : headers->GetArray()) {
-      std::string name = json::text(x, "Name");
-      bool token = !name.empty() && name.size() < 100;
-      for (char c : name) token = token && c > 32 && c < 127 && c != ':';
-      if (token) add(name, json::text(x, "Value"));
-    }
-  std::string text = json::text(d, "TextBody"), html = json::text(d, "HtmlBody");
-  std::string boundary = "tp-" + sha256_hex(text + html).substr(0, 24);
-  std::string body = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
-  body += "--" + boundary + "\r\nContent-Type: multipart/alternative; boundary=\"" + boundary + "a\"\r\n\r\n";
-  body += "--" + boundary + "a\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text + "\r\n";
-  if (!html.empty())
-    body += "--" + boundary + "a\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + html + "\r\n";
-  body += "--" + boundary + "a--\r\n";
+    for (const auto& x : headers->GetArray()) p.headers.emplace_back(json::text(x, "Name"), json::text(x, "Value"));
+  p.text = json::text(d, "TextBody");
+  p.html = json::text(d, "HtmlBody");
   if (const auto* files = json::array(d, "Attachments"))
     for (const auto& a : files->GetArray()) {
-      std::string name = one_line(json::text(a, "Name"));
-      std::string quoted_name;
-      for (char c : name)
-        if (c != '"' && c != '\\') quoted_name += c;
-      std::string type = one_line(json::text(a, "ContentType"));
-      body += "--" + boundary + "\r\nContent-Type: " + (type.empty() ? "application/octet-stream" : type) +
-              "\r\nContent-Disposition: attachment; filename=\"" + quoted_name +
-              "\"\r\nContent-Transfer-Encoding: base64\r\n";
-      if (std::string cid = one_line(json::text(a, "ContentID")); !cid.empty()) body += "Content-ID: <" + cid + ">\r\n";
-      body += "\r\n" + json::text(a, "Content") + "\r\n";
+      auto bytes = base64_decode(json::text(a, "Content"));
+      if (!bytes) continue;  // never half a file
+      p.files.push_back({json::text(a, "Name"), json::text(a, "ContentType"), json::text(a, "ContentID"),
+                         std::move(*bytes)});
     }
-  body += "--" + boundary + "--\r\n";
-  return h + body;
+  return rebuild_mail(p);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/ascii.hpp"
 #include "protocol/email_parse.hpp"
 
 namespace touchpoint::protocol {
@@ -30,14 +31,6 @@ std::string trimmed(const std::string& s) {
   return s.substr(a, b - a + 1);
 }
 
-// ASCII lowercase (UTF-8 bytes untouched: the non-ASCII keywords are lowercase already).
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool ends(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
@@ -45,7 +38,7 @@ bool ends(std::string_view s, std::string_view p) {
 
 // The line lowercased, without leading quote marks and spaces, trailing colons and spaces.
 std::string core_of(const std::string& line) {
-  std::string c = lower(line);
+  std::string c = ascii_lower(line);
   std::size_t a = c.find_first_not_of(" \t>");
   if (a == std::string::npos) return {};
   std::size_t b = c.find_last_not_of(" \t:");
@@ -85,7 +78,7 @@ bool attribution(const std::string& line) {
 // Outlook's "From: / Sent: / To: / Subject:" block (and its translations).
 bool header_line(const std::string& line) {
   if (line.size() > 400) return false;
-  std::string c = lower(trimmed(line));
+  std::string c = ascii_lower(trimmed(line));
   if (!c.empty() && c.front() == '*') c.erase(0, 1);
   auto colon = c.find(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -104,7 +97,7 @@ bool header_line(const std::string& line) {
 bool signature_start(const std::string& line) {
   if (line == "-- " || line == "--") return true;
   if (line.size() > 200) return false;
-  std::string c = lower(trimmed(line));
+  std::string c = ascii_lower(trimmed(line));
   for (std::string_view p : {"sent from ", "sent via ", "sent with ", "sent by ", "get outlook for ",
                              "inviato da ", "enviado desde ", "wysłane z "})
     if (starts(c, p) && c.size() > p.size()) return true;

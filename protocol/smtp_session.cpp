@@ -1,25 +1,14 @@
 #include "protocol/smtp_session.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "protocol/ascii.hpp"
 
 namespace touchpoint::protocol {
 namespace {
 
 constexpr std::size_t kMaxCommandLine = 510;  // 512 with the CRLF (RFC 5321 4.5.3.1.4)
 constexpr std::size_t kMaxPath = 320;         // 64 local + @ + 255 domain
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -29,7 +18,7 @@ std::string_view trim(std::string_view s) {
 
 // "FROM:" / "TO:" prefix of MAIL / RCPT, case-insensitive; the rest after it.
 bool strip_keyword(std::string_view& arg, std::string_view keyword) {
-  if (arg.size() < keyword.size() || upper(arg.substr(0, keyword.size())) != keyword) return false;
+  if (arg.size() < keyword.size() || ascii_upper(arg.substr(0, keyword.size())) != keyword) return false;
   arg.remove_prefix(keyword.size());
   return true;
 }
@@ -64,14 +53,14 @@ bool parse_path(std::string_view arg, std::string& address, std::vector<std::str
     auto at = path.rfind('@');
     if (at == std::string_view::npos || at == 0 || at + 1 == path.size()) return false;
   }
-  address = lower(path);
+  address = ascii_lower(path);
   params.clear();
   rest = trim(rest);
   while (!rest.empty()) {
     auto space = rest.find(' ');
     std::string_view word = rest.substr(0, space);
     auto eq = word.find('=');
-    params.push_back(upper(word.substr(0, eq)) +
+    params.push_back(ascii_upper(word.substr(0, eq)) +
                      (eq == std::string_view::npos ? "" : std::string(word.substr(eq))));
     rest = space == std::string_view::npos ? std::string_view() : trim(rest.substr(space));
   }
@@ -111,7 +100,7 @@ SmtpSession::Step SmtpSession::command(std::string_view text) {
   if (text.size() > kMaxCommandLine) return error("500 5.5.2 Line too long");
   text = trim(text);
   auto space = text.find(' ');
-  std::string verb = upper(text.substr(0, space));
+  std::string verb = ascii_upper(text.substr(0, space));
   std::string_view arg = space == std::string_view::npos ? std::string_view() : trim(text.substr(space));
 
   if (verb == "EHLO" || verb == "HELO" || verb == "LHLO") return hello(verb, arg);

@@ -1,5 +1,6 @@
 #include "server/config.hpp"
 
+#include "protocol/ascii.hpp"
 #include "protocol/telegram_webhook.hpp"
 #include "protocol/url.hpp"
 
@@ -85,8 +86,7 @@ std::vector<std::string> support_addresses(const ChannelConfig& ch) {
   if (!ch.get("address").empty()) all.push_back(ch.get("address"));
   if (auto it = ch.lists.find("addresses"); it != ch.lists.end())
     all.insert(all.end(), it->second.begin(), it->second.end());
-  for (auto& a : all)
-    for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& a : all) a = protocol::ascii_lower(a);
   return all;
 }
 

@@ -2,10 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
-
 #include <boost/beast/websocket.hpp>
 
+#include "protocol/ascii.hpp"
 #include "protocol/json_error.hpp"
 #include "protocol/query_string.hpp"
 #include "server/auth.hpp"
@@ -69,9 +68,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
                 std::string(req[http::field::cookie]),
                 ep_ec ? std::string() : peer.address().to_string(), std::move(req.body()), {}};
   for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    r.headers.emplace_back(std::move(name), std::string(field.value()));
+    r.headers.emplace_back(protocol::ascii_lower(field.name_string()), std::string(field.value()));
   }
   // The reply may come from the storage thread: hop back to our strand, and keep our
   // io_context alive until it does.

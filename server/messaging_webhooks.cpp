@@ -57,10 +57,6 @@ void commit_webhook_batch(App& app, std::string type, std::string name, WebhookB
 
 namespace {
 
-void commit(App& app, std::string type, std::string name, WebhookBatch batch, const Respond& respond) {
-  commit_webhook_batch(app, std::move(type), std::move(name), std::move(batch), respond);
-}
-
 HttpResponse forbidden_handshake() {
   return error_response({Errc::forbidden, "hub.mode, hub.verify_token or hub.challenge is wrong"});
 }
@@ -79,7 +75,7 @@ void meta(App& app, const HttpRequest& req, const ChannelConfig& ch, const Respo
                    ? protocol::parse_whatsapp_webhook(ch.name, ch.get("phone_number_id"), req.body)
                    : protocol::parse_meta_messaging_webhook(ch.type, ch.name, ch.get("page_id"), req.body);
   if (!batch) return respond(error_response(batch.error()));
-  commit(app, ch.type, ch.name, std::move(batch).value(), respond);
+  commit_webhook_batch(app, ch.type, ch.name, std::move(batch).value(), respond);
 }
 
 void telegram(App& app, const HttpRequest& req, const ChannelConfig& ch, const Respond& respond) {
@@ -88,7 +84,7 @@ void telegram(App& app, const HttpRequest& req, const ChannelConfig& ch, const R
     return respond(error_response({Errc::unauthorized, "missing or wrong X-Telegram-Bot-Api-Secret-Token"}));
   auto batch = protocol::parse_telegram_update(ch.name, req.body);
   if (!batch) return respond(error_response(batch.error()));
-  commit(app, ch.type, ch.name, std::move(batch).value(), respond);
+  commit_webhook_batch(app, ch.type, ch.name, std::move(batch).value(), respond);
 }
 
 void twilio(App& app, const HttpRequest& req, const ChannelConfig& ch, const Respond& respond) {
@@ -101,7 +97,7 @@ void twilio(App& app, const HttpRequest& req, const ChannelConfig& ch, const Res
   if (!protocol::verify_twilio_signature(ch.get("auth_token"), url, *params,
                                          req.header("x-twilio-signature")))
     return respond(error_response({Errc::unauthorized, "missing or wrong X-Twilio-Signature"}));
-  commit(app, ch.type, ch.name, protocol::parse_twilio_webhook(ch.name, *params), respond);
+  commit_webhook_batch(app, ch.type, ch.name, protocol::parse_twilio_webhook(ch.name, *params), respond);
 }
 
 }  // namespace

@@ -18,6 +18,21 @@ namespace touchpoint::server {
 namespace {
 constexpr auto kDrainPoll = std::chrono::milliseconds(5);
 constexpr auto kDrainDeadline = std::chrono::seconds(20);
+
+// Binds one listener (http, smtp, lmtp) on HOST:PORT; errors name the listener and address.
+Result<std::shared_ptr<Listener>> listen(net::io_context& ioc, const std::string& name,
+                                         const std::string& where, Listener::OnAccept on_accept) {
+  auto hp = parse_host_port(where);
+  if (!hp) return hp.error();
+  beast::error_code ec;
+  auto address = net::ip::make_address(hp->host == "localhost" ? "127.0.0.1" : hp->host, ec);
+  if (ec) return Error{Errc::bad_request, name + ": '" + hp->host + "' is not an IP address"};
+  try {
+    return std::make_shared<Listener>(ioc, tcp::endpoint(address, hp->port), std::move(on_accept));
+  } catch (const boost::system::system_error& e) {
+    return Error{Errc::unavailable, "cannot listen for " + name + " on " + where + ": " + e.code().message()};
+  }
+}
 }  // namespace
 
 // Declaration order is destruction order reversed: the io_context (and every session) dies
@@ -81,14 +96,6 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStore store,
                                               bool stop_on_signals) {
-  auto hp = parse_host_port(config.http);
-  if (!hp) return hp.error();
-  beast::error_code ec;
-  auto address = net::ip::make_address(hp.value().host == "localhost" ? "127.0.0.1"
-                                                                       : hp.value().host,
-                                       ec);
-  if (ec) return Error{Errc::bad_request, "http: '" + hp.value().host + "' is not an IP address"};
-
   auto pool = storage::ReaderPool::open(store.data_dir(), {});
   if (!pool) return pool.error();
   int threads = config.io_threads;
@@ -103,42 +110,25 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   s.app.secret = std::move(secret).value();
   s.app.data_dir = data_dir;
   s.app.blocking = [&s](std::function<void()> f) { net::post(s.blocking, std::move(f)); };
-  try {
-    s.http = std::make_shared<Listener>(s.ioc, tcp::endpoint(address, hp.value().port),
-                                        [&s](tcp::socket&& socket) {
-                                          std::make_shared<HttpSession>(std::move(socket), s.app)
-                                              ->run();
-                                        });
-  } catch (const boost::system::system_error& e) {
-    return Error{Errc::unavailable,
-                 "cannot listen for http on " + s.app.config.http + ": " + e.code().message()};
-  }
+  auto http = listen(s.ioc, "http", s.app.config.http, [&s](tcp::socket&& socket) {
+    std::make_shared<HttpSession>(std::move(socket), s.app)->run();
+  });
+  if (!http) return http.error();
+  s.http = http.value();
   s.email_routes = s.app.config.email_routes();
   if (!s.email_routes.empty()) {  // without a support address every RCPT would be refused
     auto url = protocol::parse_url(s.app.config.public_url);
     std::string host = url ? url->host : "localhost";
-    auto bind = [&](const std::string& where, protocol::SmtpMode mode)
-        -> Result<std::shared_ptr<Listener>> {
-      auto mhp = parse_host_port(where);
-      if (!mhp) return mhp.error();
-      beast::error_code mec;
-      auto maddr = net::ip::make_address(mhp->host == "localhost" ? "127.0.0.1" : mhp->host, mec);
-      if (mec) return Error{Errc::bad_request, "'" + mhp->host + "' is not an IP address"};
-      try {
-        return std::make_shared<Listener>(
-            s.ioc, tcp::endpoint(maddr, mhp->port), [&s, mode, host](tcp::socket&& socket) {
-              std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host, s.email_routes)
-                  ->run();
-            });
-      } catch (const boost::system::system_error& e) {
-        return Error{Errc::unavailable, "cannot listen on " + where + ": " + e.code().message()};
-      }
+    auto mail = [&s, host](protocol::SmtpMode mode) {
+      return [&s, host, mode](tcp::socket&& socket) {
+        std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host, s.email_routes)->run();
+      };
     };
-    auto smtp = bind(s.app.config.smtp, protocol::SmtpMode::smtp);
+    auto smtp = listen(s.ioc, "smtp", s.app.config.smtp, mail(protocol::SmtpMode::smtp));
     if (!smtp) return smtp.error();
     s.smtp = smtp.value();
     if (s.app.config.lmtp) {
-      auto lmtp = bind(*s.app.config.lmtp, protocol::SmtpMode::lmtp);
+      auto lmtp = listen(s.ioc, "lmtp", *s.app.config.lmtp, mail(protocol::SmtpMode::lmtp));
       if (!lmtp) return lmtp.error();
       s.lmtp = lmtp.value();
     }
