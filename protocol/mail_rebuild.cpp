@@ -54,8 +54,9 @@ std::vector<std::pair<std::string, std::string>> split_header_block(std::string_
     at = eol == std::string_view::npos ? block.size() : eol + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) break;  // the end of the header block
-    if ((line.front() == ' ' || line.front() == '\t') && !out.empty()) {
-      out.back().second += " " + std::string(line.substr(line.find_first_not_of(" \t")));
+    if (line.front() == ' ' || line.front() == '\t') {  // a folded line continues the last field
+      auto text = line.find_first_not_of(" \t");
+      if (!out.empty() && text != std::string_view::npos) out.back().second += " " + std::string(line.substr(text));
       continue;
     }
     auto colon = line.find(':');

@@ -1,16 +1,52 @@
 #include "server/email_webhooks.hpp"
 
+#include "protocol/form_data.hpp"
+#include "protocol/mailgun_inbound.hpp"
 #include "protocol/messaging_send.hpp"
 #include "protocol/postmark_inbound.hpp"
+#include "protocol/sendgrid_inbound.hpp"
 #include "protocol/signature.hpp"
 #include "server/http_routes.hpp"
 #include "server/messaging_webhooks.hpp"
 
 namespace touchpoint::server {
+namespace {
+
+// Postmark and SendGrid sign nothing: the credentials in the webhook URL are the proof.
+// Without inbound_basic_auth configured, nobody is let in.
+bool basic_auth_allowed(const ChannelConfig& ch, const HttpRequest& req) {
+  std::string credentials = ch.get("inbound_basic_auth");
+  auto colon = credentials.find(':');
+  return colon != std::string::npos &&
+         protocol::constant_time_equals(
+             req.header("authorization"),
+             protocol::basic_auth(credentials.substr(0, colon), credentials.substr(colon + 1)));
+}
+
+const Error kWrongCredentials{Errc::unauthorized, "missing or wrong HTTP Basic credentials"};
+
+// The contact one delivery brings, or why it is refused (then nothing is stored).
+Result<InboundContact> read_delivery(App& app, std::string_view provider, const ChannelConfig& ch,
+                                     const HttpRequest& req) {
+  if (provider == "postmark") {
+    if (!basic_auth_allowed(ch, req)) return kWrongCredentials;
+    return protocol::parse_postmark_inbound(ch.name, req.body);
+  }
+  if (provider == "sendgrid" && !basic_auth_allowed(ch, req)) return kWrongCredentials;
+  auto form = protocol::parse_form_body(req.content_type, req.body);
+  if (!form) return form.error();
+  if (provider == "sendgrid") return protocol::parse_sendgrid_inbound(ch.name, *form);
+  if (std::string why = protocol::check_mailgun_signature(ch.get("mailgun_signing_key"), *form, app.now());
+      !why.empty())
+    return Error{Errc::unauthorized, "Mailgun signature refused: " + why};
+  return protocol::parse_mailgun_inbound(ch.name, *form);
+}
+
+}  // namespace
 
 bool handle_email_webhook(App& app, const HttpRequest& req, std::string_view provider,
                           std::string_view name, const Respond& respond) {
-  if (provider != "postmark") return false;
+  if (provider != "postmark" && provider != "mailgun" && provider != "sendgrid") return false;
   const ChannelConfig* ch = app.config.channel("email", name);
   if (!ch) {
     respond(error_response({Errc::not_found, "no email channel is configured at this path"}));
@@ -20,19 +56,7 @@ bool handle_email_webhook(App& app, const HttpRequest& req, std::string_view pro
     respond(error_response({Errc::method_not_allowed, "use POST"}));
     return true;
   }
-  // Postmark signs nothing: the credentials in the webhook URL are the proof. Without
-  // inbound_basic_auth configured, nobody is let in.
-  std::string credentials = ch->get("inbound_basic_auth");
-  auto colon = credentials.find(':');
-  bool allowed = colon != std::string::npos &&
-                 protocol::constant_time_equals(
-                     req.header("authorization"),
-                     protocol::basic_auth(credentials.substr(0, colon), credentials.substr(colon + 1)));
-  if (!allowed) {
-    respond(error_response({Errc::unauthorized, "missing or wrong HTTP Basic credentials"}));
-    return true;
-  }
-  auto contact = protocol::parse_postmark_inbound(ch->name, req.body);
+  auto contact = read_delivery(app, provider, *ch, req);
   if (!contact) {
     respond(error_response(contact.error()));
     return true;

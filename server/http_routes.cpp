@@ -79,6 +79,17 @@ void api_webhook(App& app, const HttpRequest& req, std::string_view name, const 
 
 }  // namespace
 
+std::size_t body_limit_for(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  auto starts = [path](std::string_view prefix) { return path.substr(0, prefix.size()) == prefix; };
+  if (starts("/webhooks/postmark/") || starts("/webhooks/mailgun/") || starts("/webhooks/sendgrid/"))
+    return kMaxMailWebhookBytes;
+  if (starts("/webhooks/")) return kMaxWebhookBytes;
+  if (starts("/api/v1/tickets/") && path.size() > 9 && path.substr(path.size() - 9) == "/messages")
+    return kMaxReplyBytes;
+  return kMaxBodyBytes;
+}
+
 int to_http(Errc code) {
   switch (code) {
     case Errc::bad_request: return 400;

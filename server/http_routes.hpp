@@ -8,8 +8,14 @@
 
 namespace touchpoint::server {
 
-// The largest request body any route accepts; HttpSession answers 413 past it.
-inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+// Request body limits; HttpSession answers 413 past the one for the request's path.
+inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;            // the API and the rest
+inline constexpr std::size_t kMaxWebhookBytes = 4 * 1024 * 1024;     // Meta posts up to 3 MB
+inline constexpr std::size_t kMaxReplyBytes = 36 * 1024 * 1024;      // 25 MiB of files in base64
+inline constexpr std::size_t kMaxMailWebhookBytes = 64 * 1024 * 1024;  // a 25 MiB mail, raw and parsed
+inline constexpr std::size_t kMaxAnyBodyBytes = kMaxMailWebhookBytes;
+
+std::size_t body_limit_for(std::string_view target);
 
 // Calls respond exactly once, possibly later and from the storage thread.
 // route_out receives the route pattern for metrics.

@@ -28,8 +28,21 @@ void HttpSession::run() {
 void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(kMaxHeaderBytes);
-  parser_->body_limit(kMaxBodyBytes);
+  parser_->body_limit(kMaxAnyBodyBytes);  // until the path tells which limit applies
   stream_.expires_after(kRequestTimeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+// The limit is checked against Content-Length as soon as the headers are in, so a client
+// learns at once without uploading the body; a chunked body is cut off at the limit.
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  std::size_t limit = body_limit_for(parser_->get().target());
+  if (auto length = parser_->content_length(); length && *length > limit)
+    return fail_request(http::status::payload_too_large, "too_large",
+                        "the body is larger than " + std::to_string(limit) + " bytes");
+  parser_->body_limit(limit);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -38,7 +51,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
   if (ec == http::error::body_limit)
     return fail_request(http::status::payload_too_large, "too_large",
-                        "the body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+                        "the body is larger than " +
+                            std::to_string(body_limit_for(parser_->get().target())) + " bytes");
   if (ec == http::error::header_limit)
     return fail_request(http::status::request_header_fields_too_large, "too_large",
                         "the headers are too large");

@@ -21,6 +21,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void do_read();
+  void on_header(beast::error_code ec, std::size_t bytes);
   void on_read(beast::error_code ec, std::size_t bytes);
   void on_response(HttpResponse r);
   void on_write(bool keep_alive, bool counted, beast::error_code ec, std::size_t bytes);

@@ -5,8 +5,11 @@ alone; a [#ID] token counts only from a participant; a closed ticket's follow-up
 linked ticket; automatic mail never reopens; redeliveries store nothing twice; kill -9 during
 a burst loses no acknowledged message.
 """
+import base64
 import email
 import email.policy
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -41,6 +44,7 @@ address = "support@acme.test"
 from_name = "ACME Support"
 smtp_url = "smtp://127.0.0.1:{sink_port}"
 inbound_basic_auth = "postmark:hook-secret"
+mailgun_signing_key = "key-test-signing"
 
 [[channel]]
 type = "email"
@@ -216,7 +220,6 @@ class EmailTest(unittest.TestCase):
         conn.close()
 
     def postmark(self, body, credentials="postmark:hook-secret"):
-        import base64
         conn = self.server.connection()
         conn.request("POST", "/webhooks/postmark/support", body, {
             "Content-Type": "application/json",
@@ -254,6 +257,96 @@ class EmailTest(unittest.TestCase):
         self.assertEqual(self.postmark(json.dumps(sample))[0], 200)
         reply = self.message("pm2@postmarkapp.com")
         self.assertEqual(reply[4], "Auto-Submitted: auto-replied")
+
+    # -- Mailgun and SendGrid post forms ---------------------------------------------------
+
+    def post_form(self, provider, fields, credentials=None, urlencoded=False):
+        """fields: (name, value) or (name, bytes, filename, content type)."""
+        if urlencoded:
+            from urllib.parse import urlencode
+            body, ctype = urlencode([(f[0], f[1]) for f in fields]).encode(), "application/x-www-form-urlencoded"
+        else:
+            boundary = "----touchpoint-test-" + hashlib.sha1(repr(fields).encode()).hexdigest()
+            body = b""
+            for f in fields:
+                value = f[1] if isinstance(f[1], bytes) else f[1].encode()
+                body += f"--{boundary}\r\nContent-Disposition: form-data; name=\"{f[0]}\"".encode()
+                if len(f) > 2:
+                    body += f"; filename=\"{f[2]}\"\r\nContent-Type: {f[3]}".encode()
+                body += b"\r\n\r\n" + value + b"\r\n"
+            body += f"--{boundary}--\r\n".encode()
+            ctype = "multipart/form-data; boundary=" + boundary
+        headers = {"Content-Type": ctype}
+        if credentials:
+            headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+        conn = self.server.connection()
+        conn.request("POST", f"/webhooks/{provider}/support", body, headers)
+        res = conn.getresponse()
+        answer = res.status, res.read()
+        conn.close()
+        return answer
+
+    @staticmethod
+    def mailgun_signature(timestamp=None, token=None, key="key-test-signing"):
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        token = token or os.urandom(25).hex()
+        return [("timestamp", timestamp), ("token", token),
+                ("signature", hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest())]
+
+    def test_mailgun_forwards_are_signed_fresh_parsed_and_stored_once(self):
+        png = bytes(range(256)) * 8
+        parsed = [("recipient", "support@acme.test"), ("sender", "nico@example.it"),
+                  ("from", "Nicolò Bianchi <nico@example.it>"), ("subject", "Fattura di ottobre"),
+                  ("body-plain", "Buongiorno, allego la fattura.\r\n\r\n-- \r\nNicolò"),
+                  ("message-headers", json.dumps([["From", "Nicolò Bianchi <nico@example.it>"],
+                                                  ["Subject", "Fattura di ottobre"],
+                                                  ["Message-Id", "<mg.1@example.it>"]])),
+                  ("attachment-count", "1"), ("attachment-1", png, "fattura.png", "image/png")]
+        self.assertEqual(self.post_form("mailgun", parsed + self.mailgun_signature(key="wrong"))[0], 401)
+        self.assertEqual(self.post_form("mailgun", parsed + self.mailgun_signature(time.time() - 600))[0], 401)
+        self.assertEqual(self.post_form("mailgun", parsed)[0], 401)  # unsigned
+        self.assertEqual(self.rows("SELECT count(*) FROM messages")[0][0], 0)
+        self.assertEqual(self.post_form("mailgun", parsed + self.mailgun_signature()), (200, b"{}"))
+        self.assertEqual(self.post_form("mailgun", parsed + self.mailgun_signature())[0], 200)  # Mailgun's retry
+        ticket, body = self.message("mg.1@example.it")[:2]
+        self.assertEqual(body, "Buongiorno, allego la fattura.")
+        status, view = self.api("GET", f"/api/v1/tickets/{ticket}")
+        self.assertEqual(view["subject"], "Fattura di ottobre")
+        attachment = view["messages"][0]["attachments"][0]
+        self.assertEqual(attachment["filename"], "fattura.png")
+        self.assertEqual(self.download(f"/api/v1/attachments/{attachment['id']}")[2], png)
+        # A route ending in "mime" posts the raw mail; urlencoded when it has no files.
+        raw = mail("mg.2@example.it", "nico@example.it", "Re: Fattura di ottobre", "Grazie",
+                   "In-Reply-To: <mg.1@example.it>\r\n").decode()
+        self.assertEqual(self.post_form("mailgun", [("sender", "nico@example.it"), ("body-mime", raw)]
+                                        + self.mailgun_signature(), urlencoded=True)[0], 200)
+        self.assertEqual(self.message("mg.2@example.it")[0], ticket)
+        self.assertEqual(self.message("mg.2@example.it")[3], "in-reply-to")
+        self.assertEqual(self.post_form("mailgun", [("nothing", "useful")] + self.mailgun_signature())[0], 400)
+
+    def test_sendgrid_raw_mime_needs_the_credentials_and_takes_mail_over_a_mebibyte(self):
+        pdf = os.urandom(3 * 1024 * 1024)
+        raw = (b"From: Maria <maria@example.es>\r\nTo: support@acme.test\r\nSubject: Factura\r\n"
+               b"Message-ID: <sg.1@example.es>\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+               b"Adjunto la factura.\r\n--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+               b"Content-Disposition: attachment; filename=factura.pdf\r\n\r\n"
+               + base64.encodebytes(pdf).replace(b"\n", b"\r\n") + b"--b--\r\n")
+        fields = [("envelope", json.dumps({"to": ["support@acme.test"], "from": "maria@example.es"})),
+                  ("email", raw)]
+        self.assertEqual(self.post_form("sendgrid", fields)[0], 401)
+        self.assertEqual(self.post_form("sendgrid", fields, "postmark:wrong")[0], 401)
+        self.assertEqual(self.rows("SELECT count(*) FROM messages")[0][0], 0)
+        self.assertEqual(self.post_form("sendgrid", fields, "postmark:hook-secret"), (200, b"{}"))
+        self.assertEqual(self.post_form("sendgrid", fields, "postmark:hook-secret")[0], 200)
+        ticket, body, full, rule, automatic, sha = self.message("sg.1@example.es")
+        self.assertEqual(body, "Adjunto la factura.")
+        with open(f"{self.data}/attachments/{sha[:2]}/{sha[2:4]}/{sha}", "rb") as f:
+            self.assertEqual(f.read(), raw)
+        status, view = self.api("GET", f"/api/v1/tickets/{ticket}")
+        attachment = view["messages"][0]["attachments"][0]
+        self.assertEqual(self.download(f"/api/v1/attachments/{attachment['id']}")[2], pdf)
+        self.assertEqual(self.post_form("sendgrid", [("to", "x")], "postmark:hook-secret")[0], 400)
 
     def test_replies_thread_by_headers_and_a_token_only_from_a_participant(self):
         self.assertEqual(self.send(mail("a1@example.org", "Ada <ada@example.org>", "Printer on fire", "Help"))[0], 250)

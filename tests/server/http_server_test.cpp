@@ -130,7 +130,7 @@ TEST_F(HttpServerTest, OversizedBodyIs413BeforeItIsSentAndStoresNothing) {
   auto c = client();
   std::string head = "POST /webhooks/api/crm HTTP/1.1\r\nHost: x\r\n"
                      "Content-Type: application/json\r\nAuthorization: Bearer s3cret\r\n"
-                     "Content-Length: " + std::to_string(kMaxBodyBytes + 1) + "\r\n\r\n";
+                     "Content-Length: " + std::to_string(kMaxWebhookBytes + 1) + "\r\n\r\n";
   boost::asio::write(c.stream().socket(), boost::asio::buffer(head));
   boost::beast::flat_buffer buf;
   boost::beast::http::response<boost::beast::http::string_body> res;

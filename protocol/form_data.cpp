@@ -1,0 +1,93 @@
+#include "protocol/form_data.hpp"
+
+#include "protocol/ascii.hpp"
+#include "protocol/gmime_support.hpp"
+#include "protocol/query_string.hpp"
+
+namespace touchpoint::protocol {
+namespace {
+
+constexpr std::size_t kMaxFields = 1000;
+
+Error bad(std::string message) { return Error{Errc::bad_request, std::move(message)}; }
+
+// A field's bytes. A part declared message/rfc822 (a forwarded mail as a file) is parsed by
+// GMime as a message: it is written back out as it came.
+std::string field_bytes(GMimeObject* part) {
+  if (GMIME_IS_PART(part)) return decoded_bytes(GMIME_PART(part));
+  Ref<GMimeStream> mem(g_mime_stream_mem_new());
+  if (GMIME_IS_MESSAGE_PART(part)) {
+    GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+    if (inner) g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, mem.p);
+  } else {
+    g_mime_object_write_content_to_stream(part, nullptr, mem.p);
+  }
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
+}
+
+Result<Form> parse_multipart(std::string_view content_type, std::string_view body) {
+  ensure_gmime();
+  // The request's Content-Type (with its boundary) becomes the header of one MIME entity.
+  std::string entity = "Content-Type: ";
+  for (char c : content_type) entity += (c == '\r' || c == '\n') ? ' ' : c;
+  entity += "\r\n\r\n";
+  entity.append(body);
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
+  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  Ref<GMimeObject> root(g_mime_parser_construct_part(parser.p, nullptr));
+  if (!root.p || !GMIME_IS_MULTIPART(root.p) ||
+      !g_mime_content_type_get_parameter(g_mime_object_get_content_type(root.p), "boundary"))
+    return bad("the multipart/form-data body has no boundary");
+  GMimeMultipart* multipart = GMIME_MULTIPART(root.p);
+  Form form;
+  int n = g_mime_multipart_get_count(multipart);
+  for (int i = 0; i < n && form.fields.size() < kMaxFields; ++i) {
+    GMimeObject* part = g_mime_multipart_get_part(multipart, i);
+    const char* name = g_mime_object_get_content_disposition_parameter(part, "name");
+    if (!name) continue;  // not a form field (RFC 7578 4.2 requires the name)
+    FormField field;
+    field.name = name;
+    if (const char* filename = g_mime_object_get_content_disposition_parameter(part, "filename"))
+      field.filename = *filename ? filename : "file";
+    if (g_mime_object_get_header(part, "Content-Type")) {
+      GFreeString type(g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part)));
+      field.content_type = ascii_lower(type.str());
+    }
+    field.value = field_bytes(part);
+    form.fields.push_back(std::move(field));
+  }
+  if (form.fields.empty()) return bad("the multipart/form-data body has no fields");
+  return form;
+}
+
+}  // namespace
+
+const FormField* Form::find(std::string_view name) const {
+  for (const auto& f : fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+std::string Form::get(std::string_view name) const {
+  const FormField* f = find(name);
+  return f ? f->value : std::string();
+}
+
+Result<Form> parse_form_body(std::string_view content_type, std::string_view body) {
+  std::string type = ascii_lower(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (type == "multipart/form-data") return parse_multipart(content_type, body);
+  if (type != "application/x-www-form-urlencoded")
+    return bad("the body must be multipart/form-data or application/x-www-form-urlencoded");
+  auto pairs = parse_form(body);
+  if (!pairs) return bad("the form body has a malformed %-escape");
+  Form form;
+  for (auto& [name, value] : *pairs) {
+    if (form.fields.size() >= kMaxFields) break;
+    form.fields.push_back({std::move(name), std::move(value), {}, {}});
+  }
+  return form;
+}
+
+}  // namespace touchpoint::protocol

@@ -1,0 +1,32 @@
+#pragma once
+// An HTML form as inbound-mail webhooks post it: application/x-www-form-urlencoded, or
+// multipart/form-data (RFC 7578, read with GMime like any other MIME). Pure.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/result.hpp"
+
+namespace touchpoint::protocol {
+
+struct FormField {
+  std::string name;
+  std::string value;          // the bytes as sent (a file's content)
+  std::string filename;       // set for file fields
+  std::string content_type;   // the part's declared type, "" when none
+  bool is_file() const { return !filename.empty(); }
+};
+
+struct Form {
+  std::vector<FormField> fields;  // in the order sent, repeats kept
+  // The first field of that name, or nullptr.
+  const FormField* find(std::string_view name) const;
+  // The first field's value, "" when absent.
+  std::string get(std::string_view name) const;
+};
+
+// content_type: the request's Content-Type header. bad_request for any other type, a
+// multipart body without its boundary, or a malformed %-escape.
+Result<Form> parse_form_body(std::string_view content_type, std::string_view body);
+
+}  // namespace touchpoint::protocol
