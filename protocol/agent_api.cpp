@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "protocol/attachments_json.hpp"
 #include "protocol/identity.hpp"
 #include "protocol/time.hpp"
 
@@ -260,6 +261,14 @@ Result<AgentMessage> parse_agent_message(std::string_view body) {
       m.internal = v.GetBool();
     } else if (k == "template") {
       if (auto s = read_template(v, m); !s) return s.error();
+    } else if (k == "attachments") {
+      auto files = read_attachments(v);
+      if (!files) return files.error();
+      m.attachments = std::move(files).value();
+      std::size_t total = 0;
+      for (const auto& f : m.attachments) total += f.data.size();
+      if (total > kMaxReplyFilesBytes)
+        return bad("the attachments are larger than " + std::to_string(kMaxReplyFilesBytes >> 20) + " MiB together");
     } else if (k == "tag") {
       if (!v.IsString() || v.GetStringLength() == 0 || v.GetStringLength() > 64)
         return bad("tag must be a message tag such as HUMAN_AGENT");

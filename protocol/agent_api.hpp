@@ -36,6 +36,7 @@ std::string encode_message_created(const MessageCreated& m);
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxTagBytes = 64;
 inline constexpr std::size_t kMaxReplyBytes = 256 * 1024;
+inline constexpr std::size_t kMaxReplyFilesBytes = 25 * 1024 * 1024;  // what mail servers take
 
 // POST /api/v1/tickets/{id}/merge: {"into":42}
 Result<int64_t> parse_merge(std::string_view body);

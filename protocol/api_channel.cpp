@@ -5,7 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "protocol/base64.hpp"
+#include "protocol/attachments_json.hpp"
 #include "protocol/identity.hpp"
 #include "protocol/time.hpp"
 
@@ -57,23 +57,10 @@ Status parse_from(std::string_view channel_name, const Value& doc, InboundContac
 
 Status parse_attachments(const Value& doc, InboundContact& c) {
   auto it = doc.FindMember("attachments");
-  if (it == doc.MemberEnd() || it->value.IsNull()) return ok();
-  if (!it->value.IsArray()) return bad("attachments must be an array");
-  for (const auto& a : it->value.GetArray()) {
-    if (!a.IsObject()) return bad("each attachment must be an object");
-    auto filename = optional_string(a, "filename", kMaxNameBytes);
-    auto type = optional_string(a, "content_type", 255);
-    if (!filename) return filename.error();
-    if (!type) return type.error();
-    auto data = a.FindMember("content_base64");
-    if (data == a.MemberEnd() || !data->value.IsString())
-      return bad("attachment content_base64 must be a string");
-    auto bytes = base64_decode({data->value.GetString(), data->value.GetStringLength()});
-    if (!bytes) return bad("attachment content_base64 is not valid base64");
-    c.attachments.push_back({filename.value().value_or("attachment"),
-                             type.value().value_or("application/octet-stream"),
-                             std::move(*bytes), ""});
-  }
+  if (it == doc.MemberEnd()) return ok();
+  auto files = read_attachments(it->value);
+  if (!files) return files.error();
+  c.attachments = std::move(files).value();
   return ok();
 }
 

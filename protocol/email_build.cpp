@@ -33,6 +33,21 @@ GMimeObject* text_part(const char* subtype, const std::string& content) {
   return GMIME_OBJECT(part);
 }
 
+GMimeObject* file_part(const OutboundEmail::File& f) {
+  GMimePart* part = g_mime_part_new();
+  // A type we cannot parse would make GMime write a broken header: send those as bytes.
+  Ref<GMimeContentType> declared(g_mime_content_type_parse(nullptr, f.content_type.c_str()));
+  Ref<GMimeContentType> bytes(g_mime_content_type_new("application", "octet-stream"));
+  bool usable = declared.p && f.content_type.find('/') != std::string::npos;
+  g_mime_object_set_content_type(GMIME_OBJECT(part), usable ? declared.p : bytes.p);
+  g_mime_part_set_filename(part, f.filename.c_str());  // also sets the disposition to attachment
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(f.data.data(), f.data.size()));
+  Ref<GMimeDataWrapper> content(g_mime_data_wrapper_new_with_stream(stream.p, GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(part, content.p);
+  g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+  return GMIME_OBJECT(part);
+}
+
 }  // namespace
 
 std::string build_email(const OutboundEmail& mail) {
@@ -64,7 +79,19 @@ std::string build_email(const OutboundEmail& mail) {
   g_mime_multipart_add(alternative, html);
   g_object_unref(plain);
   g_object_unref(html);
-  g_mime_message_set_mime_part(m, GMIME_OBJECT(alternative));
+  if (mail.files.empty()) {
+    g_mime_message_set_mime_part(m, GMIME_OBJECT(alternative));
+  } else {
+    GMimeMultipart* mixed = g_mime_multipart_new_with_subtype("mixed");
+    g_mime_multipart_add(mixed, GMIME_OBJECT(alternative));
+    for (const auto& f : mail.files) {
+      GMimeObject* part = file_part(f);
+      g_mime_multipart_add(mixed, part);
+      g_object_unref(part);
+    }
+    g_mime_message_set_mime_part(m, GMIME_OBJECT(mixed));
+    g_object_unref(mixed);
+  }
   g_object_unref(alternative);
 
   GMimeFormatOptions* format = g_mime_format_options_new();

@@ -20,9 +20,14 @@ struct OutboundEmail {
   std::string text;
   int64_t date = 0;                     // unix seconds
   bool automatic = false;               // acknowledgements, surveys: Auto-Submitted: auto-replied
+  struct File {
+    std::string filename, content_type, data;
+  };
+  std::vector<File> files;              // attachments, base64-encoded after the text
 };
 
-// CRLF line ends, ready for SMTP. Text and an HTML rendering of it as multipart/alternative.
+// CRLF line ends, ready for SMTP. Text and an HTML rendering of it as multipart/alternative;
+// with files, that alternative and the files inside multipart/mixed.
 std::string build_email(const OutboundEmail& mail);
 
 // "Re: [#12] Printer on fire": one "Re:", the ticket token once, whatever the subject held.

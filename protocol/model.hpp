@@ -100,6 +100,7 @@ struct AgentMessage {
   std::string template_language;         // picks one when the name exists in several languages
   std::vector<std::string> parameters;   // the template's {{1}}, {{2}}, ...
   std::string tag;                       // Messenger / Instagram message tag, e.g. HUMAN_AGENT
+  std::vector<AttachmentIn> attachments; // files: on notes, and on replies where the channel sends them
 
   static AgentMessage text(std::string body, bool internal = false) {
     AgentMessage m;
@@ -120,6 +121,12 @@ struct MessageCreated {
 namespace touchpoint {
 
 // One outbox row due to be sent, with what a channel adapter needs to address it.
+// A stored file to send: the adapter reads it from path when it builds the message, so queued
+// items stay small however large the files.
+struct OutboundFile {
+  std::string filename, content_type, path;
+};
+
 struct OutboundItem {
   int64_t outbox_id = 0, message_id = 0, ticket_id = 0, customer_id = 0;
   std::string channel_type, channel_name;
@@ -132,6 +139,7 @@ struct OutboundItem {
   std::string subject;
   std::vector<std::string> mail_ids;
   std::string last_inbound_mail_id;
+  std::vector<OutboundFile> files;  // the reply's attachments (mail only)
   int64_t attempts = 0;         // tries so far
 };
 

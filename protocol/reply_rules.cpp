@@ -213,6 +213,11 @@ Result<PreparedReply> prepare_reply(std::string_view channel_type, std::string_v
   }
   if (!m.template_name.empty() && !m.tag.empty())
     return bad_request("send either a template or a tag, not both");
+  if (!m.attachments.empty() && channel_type != "email")
+    return Error{Errc::unprocessable, "replies on " + std::string(channel_type) +
+                                          " cannot carry files yet; attach them to an internal note"};
+  if (!m.attachments.empty() && !m.template_name.empty())
+    return bad_request("a template carries no files");
   if (!m.template_name.empty()) return prepare_template(channel_type, m, templates);
   if (!m.tag.empty()) return prepare_tagged(channel_type, m, last_inbound_at, now);
   if (auto s = check_reply(channel_type, thread, m.body, last_inbound_at, now); !s) return s.error();

@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <ctime>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -119,6 +121,13 @@ class EmailAdapter : public ChannelAdapter {
     mail.references.assign(item.mail_ids.begin() + static_cast<long>(skip), item.mail_ids.end());
     mail.text = item.body;
     mail.date = std::time(nullptr);
+    for (const auto& f : item.files) {
+      std::ifstream in(f.path, std::ios::binary);
+      if (!in.is_open())
+        return {DeliveryKind::failed, "", "the attachment " + f.filename + " is missing from the store"};
+      mail.files.push_back({f.filename, f.content_type,
+                            std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())});
+    }
     std::string bytes = protocol::build_email(mail);
 
     CURL* curl = curl_easy_init();

@@ -86,7 +86,7 @@ std::size_t body_limit_for(std::string_view target) {
     return kMaxMailWebhookBytes;
   if (starts("/webhooks/")) return kMaxWebhookBytes;
   if (starts("/api/v1/tickets/") && path.size() > 9 && path.substr(path.size() - 9) == "/messages")
-    return kMaxReplyBytes;
+    return kMaxReplyRequestBytes;
   return kMaxBodyBytes;
 }
 

@@ -11,7 +11,7 @@ namespace touchpoint::server {
 // Request body limits; HttpSession answers 413 past the one for the request's path.
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;            // the API and the rest
 inline constexpr std::size_t kMaxWebhookBytes = 4 * 1024 * 1024;     // Meta posts up to 3 MB
-inline constexpr std::size_t kMaxReplyBytes = 36 * 1024 * 1024;      // 25 MiB of files in base64
+inline constexpr std::size_t kMaxReplyRequestBytes = 36 * 1024 * 1024;  // 25 MiB of files in base64
 inline constexpr std::size_t kMaxMailWebhookBytes = 64 * 1024 * 1024;  // a 25 MiB mail, raw and parsed
 inline constexpr std::size_t kMaxAnyBodyBytes = kMaxMailWebhookBytes;
 

@@ -95,6 +95,8 @@ struct TicketReader::Impl {
            "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
            "ORDER BY o.next_attempt_at LIMIT ?2"};
   // A mail conversation's Message-IDs (not the SHA-256 keys of mail that had none).
+  Stmt message_files{h(), "SELECT filename, content_type, sha256 FROM attachments "
+                          "WHERE message_id = ?1 ORDER BY id"};
   Stmt mail_ids{h(), "SELECT external_id, direction FROM messages WHERE ticket_id = ?1 AND "
                      "channel_type = 'email' AND external_id IS NOT NULL AND "
                      "external_id NOT LIKE 'sha256:%' ORDER BY id"};
@@ -372,6 +374,11 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
     }
     for (auto& o : out) {
       if (o.channel_type != "email") continue;
+      {
+        StmtUse q(impl_->message_files);
+        q->bind(1, o.message_id);
+        while (q->step()) o.files.push_back({q->text(0), q->text(1), impl_->files.path_of(q->text(2))});
+      }
       StmtUse q(impl_->mail_ids);
       q->bind(1, o.ticket_id);
       while (q->step()) {

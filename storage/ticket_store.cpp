@@ -390,17 +390,7 @@ struct TicketStore::Impl {
     if (auto dup = find_duplicate(c.channel_name, c.external_id, key)) return *dup;
 
     // Bytes first, row second: a committed row never names a file a crash lost.
-    std::vector<std::string> hashes;
-    for (const auto& a : c.attachments) {
-      if (!a.sha256.empty()) {  // written before the request reached the writer
-        hashes.push_back(a.sha256);
-        files_unsynced = true;
-        continue;
-      }
-      auto h = attachments.put(a.data);
-      if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
-      hashes.push_back(h.value());
-    }
+    std::vector<std::string> hashes = store_files(c.attachments);
 
     Recorded r;
     r.customer_id = resolve_customer(c, now);
@@ -453,14 +443,7 @@ struct TicketStore::Impl {
 
     std::optional<std::string> raw_sha256, full_body, rule, why_automatic;
     if (c.email) {
-      if (!c.email->raw_sha256.empty()) {
-        raw_sha256 = c.email->raw_sha256;
-        files_unsynced = true;
-      } else {
-        auto h = attachments.put(c.email->raw);
-        if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
-        raw_sha256 = h.value();
-      }
+      raw_sha256 = store_file(c.email->raw, c.email->raw_sha256);
       if (c.email->full_text != c.text) full_body = c.email->full_text;
       rule = r.thread_rule;
       if (automatic) why_automatic = c.email->automatic;
@@ -486,14 +469,36 @@ struct TicketStore::Impl {
                       now);
     }
     index_message.bind(1, r.message_id).bind(2, c.text).run();
-    for (std::size_t i = 0; i < c.attachments.size(); ++i) {
-      const auto& a = c.attachments[i];
-      insert_attachment.bind(1, r.message_id).bind(2, a.filename).bind(3, a.content_type);
-      insert_attachment.bind(4, static_cast<int64_t>(a.data.size())).bind(5, hashes[i]).run();
-    }
+    name_files(r.message_id, c.attachments, hashes);
     if (tx.outer()) sync_files();  // inside a group, batch() syncs once for all of it
     tx.commit();
     return r;
+  }
+
+  // Writes each file's bytes (unless already written ahead) and returns their hashes. They are
+  // durable once sync_files() ran, which every outer transaction does before its COMMIT.
+  std::vector<std::string> store_files(const std::vector<AttachmentIn>& files) {
+    std::vector<std::string> hashes;
+    for (const auto& a : files) hashes.push_back(store_file(a.data, a.sha256));
+    return hashes;
+  }
+
+  // written_as: the hash when the bytes were written before the request reached the writer.
+  std::string store_file(std::string_view data, const std::string& written_as) {
+    files_unsynced = true;
+    if (!written_as.empty()) return written_as;
+    auto h = attachments.put(data, AttachmentStore::Sync::deferred);
+    if (!h) throw SqliteError(SQLITE_IOERR, h.error().message);
+    return h.value();
+  }
+
+  // The rows that attach stored files to a message.
+  void name_files(int64_t message_id, const std::vector<AttachmentIn>& files,
+                  const std::vector<std::string>& hashes) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      insert_attachment.bind(1, message_id).bind(2, files[i].filename).bind(3, files[i].content_type);
+      insert_attachment.bind(4, static_cast<int64_t>(files[i].data.size())).bind(5, hashes[i]).run();
+    }
   }
 
   // Files written ahead of their rows (Sync::deferred) must be durable before any COMMIT
@@ -951,6 +956,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
                                          own == templates.end() ? kNone : own->second, last_in, now);
     if (!reply) return reply.error();
     const std::string& body = reply->body;
+    std::vector<std::string> hashes = d.store_files(m.attachments);
     MessageCreated r;
     r.ticket_id = ticket_id;
     {
@@ -968,6 +974,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
       q.reset();
     }
     d.index_message.bind(1, r.message_id).bind(2, body).run();
+    d.name_files(r.message_id, m.attachments, hashes);
     if (!m.internal) {
       Stmt o(d.h(), "INSERT INTO outbox(message_id, channel_type, channel_name, state, "
                     "next_attempt_at, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?4)");
@@ -983,6 +990,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
       if (t->status == "new") d.change_status(ticket_id, "new", "open", "agent", agent_id, now);
     }
     d.touch(ticket_id, now);
+    if (tx.outer()) d.sync_files();
     tx.commit();
     return r;
   });

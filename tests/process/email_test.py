@@ -429,6 +429,38 @@ class EmailTest(unittest.TestCase):
         self.assertEqual(self.message("p2@example.org")[0], ticket)
         self.assertEqual(self.message("p2@example.org")[3], "in-reply-to")
 
+    def test_an_agent_reply_carries_its_files_and_a_note_keeps_them(self):
+        self.send(mail("f1@example.org", "ada@example.org", "Invoice", "Please resend the invoice"))
+        ticket = self.message("f1@example.org")[0]
+        pdf = os.urandom(2 * 1024 * 1024)  # over the 1 MiB other API calls take
+        status, created = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {
+            "body": "Here it is.",
+            "attachments": [{"filename": "fattura ottobre.pdf", "content_type": "application/pdf",
+                             "content_base64": base64.b64encode(pdf).decode()}]})
+        self.assertEqual(status, 201, created)
+        got = self.sink.wait_for(1)
+        self.assertEqual(len(got), 1)
+        sent = email.message_from_bytes(got[0].original_content, policy=email.policy.default)
+        self.assertEqual(sent.get_content_type(), "multipart/mixed")
+        self.assertEqual(sent.get_body(("plain",)).get_content().strip(), "Here it is.")
+        files = list(sent.iter_attachments())
+        self.assertEqual([(f.get_filename(), f.get_content_type()) for f in files],
+                         [("fattura ottobre.pdf", "application/pdf")])
+        self.assertEqual(files[0].get_content(), pdf)
+        status, view = self.api("GET", f"/api/v1/tickets/{ticket}")
+        reply = [m for m in view["messages"] if m["id"] == created["message_id"]][0]
+        self.assertEqual([a["filename"] for a in reply["attachments"]], ["fattura ottobre.pdf"])
+        self.assertEqual(self.download(f"/api/v1/attachments/{reply['attachments'][0]['id']}")[2], pdf)
+        status, note = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {
+            "body": "Screenshot of the ledger", "internal": True,
+            "attachments": [{"filename": "ledger.png", "content_type": "image/png", "content_base64": "iVBORw0KGgo="}]})
+        self.assertEqual(status, 201, note)
+        status, error = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {
+            "body": "x", "attachments": [{"content_base64": "***"}]})
+        self.assertEqual((status, error["error"]["code"]), (400, "bad_request"))
+        time.sleep(0.3)
+        self.assertEqual(len(self.sink.messages), 1)  # the note and the refusal sent nothing
+
     def test_a_refused_reply_fails_with_the_servers_words_and_a_4xx_is_retried(self):
         self.send(mail("r1@example.org", "ada@example.org", "Hello", "Hi"))
         ticket = self.message("r1@example.org")[0]

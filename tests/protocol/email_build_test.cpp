@@ -68,6 +68,28 @@ TEST(BuildEmail, EscapesHtmlInTheHtmlRendering) {
   EXPECT_NE(back.html->find("&lt;script&gt;"), std::string::npos);
 }
 
+TEST(BuildEmail, FilesGoAfterTheTextAsBase64AttachmentsThatParseBackByteForByte) {
+  OutboundEmail m;
+  m.from_address = "support@acme.test";
+  m.to_address = "ada@example.org";
+  m.subject = "Re: [#7] Invoice";
+  m.message_id = "tp.7.9.abc@acme.test";
+  m.text = "Here is the corrected invoice.";
+  m.date = 1793697300;
+  const std::string pdf("%PDF-1.4\r\n\0\xff binary\n", 20);
+  m.files = {{"fattura ottobre.pdf", "application/pdf", pdf}, {"notes", "not a type", "plain words"}};
+  std::string raw = build_email(m);
+  EXPECT_NE(raw.find("multipart/mixed"), std::string::npos);
+  auto back = parse_email(raw, "support@acme.test");
+  EXPECT_EQ(back.text, "Here is the corrected invoice.");
+  ASSERT_EQ(back.attachments.size(), 2u);
+  EXPECT_EQ(back.attachments[0].filename, "fattura ottobre.pdf");
+  EXPECT_EQ(back.attachments[0].content_type, "application/pdf");
+  EXPECT_EQ(back.attachments[0].data, pdf);
+  EXPECT_EQ(back.attachments[1].content_type, "application/octet-stream");  // never a broken header
+  EXPECT_EQ(back.attachments[1].data, "plain words");
+}
+
 TEST(SmtpSubmissionOutcome, FourHundredsRetryFiveHundredsFailAcceptedIsSent) {
   auto sent = smtp_submission_outcome(true, 250, "250 2.0.0 queued", "", "tp.1.2.x@a");
   EXPECT_EQ(sent.kind, DeliveryKind::sent);

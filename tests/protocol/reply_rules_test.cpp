@@ -133,6 +133,17 @@ OutboundItem item(std::string thread, std::string body, std::string options) {
   return i;
 }
 
+TEST(PrepareReply, FilesGoOutByMailOnlyAndAlwaysOnNotes) {
+  AgentMessage m = AgentMessage::text("See attached");
+  m.attachments = {{"a.pdf", "application/pdf", "%PDF", ""}};
+  EXPECT_TRUE(prepare_reply("email", "", m, {}, std::nullopt, 0));
+  auto refused = prepare_reply("whatsapp", "", m, {}, 0, 0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::unprocessable);
+  m.internal = true;
+  EXPECT_TRUE(prepare_reply("whatsapp", "", m, {}, 0, 0));
+}
+
 TEST(WhatsAppSend, ATemplateGoesAsTypeTemplateWithItsBodyParameters) {
   auto prepared = prepare_reply("whatsapp", "1", templated("order_update", "en_US", {"Ada", "#42"}),
                                 kTemplates, std::nullopt, kNow);
