@@ -121,6 +121,13 @@ struct MessageCreated {
 namespace touchpoint {
 
 // One outbox row due to be sent, with what a channel adapter needs to address it.
+// Where one IMAP mailbox has been read up to (RFC 3501 2.3.1.1: UIDs only mean something
+// together with the mailbox's UIDVALIDITY).
+struct ImapCursor {
+  int64_t uidvalidity = 0;
+  int64_t last_uid = 0;
+};
+
 // A stored file to send: the adapter reads it from path when it builds the message, so queued
 // items stay small however large the files.
 struct OutboundFile {

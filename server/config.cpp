@@ -1,6 +1,7 @@
 #include "server/config.hpp"
 
 #include "protocol/ascii.hpp"
+#include "protocol/imap.hpp"
 #include "protocol/telegram_webhook.hpp"
 #include "protocol/url.hpp"
 
@@ -170,6 +171,8 @@ Result<Config> load_config(const std::string& path) {
           auto r = resolve(where + "." + k, *s);
           if (!r) return r.error();
           ch.values[k] = r.value();
+        } else if (value.is_integer()) {  // e.g. imap_poll_seconds = 60
+          ch.values[k] = std::to_string(*value.value<int64_t>());
         } else if (auto* a = value.as_array()) {
           std::vector<std::string> items;
           for (auto& item : *a) {
@@ -207,6 +210,25 @@ EmailRoutes Config::email_routes() const {
   return routes;
 }
 
+namespace {
+Status validate_imap(const ChannelConfig& ch) {
+  if (ch.get("imap_url").empty()) {
+    if (!ch.get("imap_user").empty() || !ch.get("imap_poll_seconds").empty())
+      return bad("channel " + ch.name + ": imap_user and imap_poll_seconds need imap_url");
+    return ok();
+  }
+  if (ch.type != "email") return bad("channel " + ch.name + ": only email channels read an IMAP mailbox");
+  if (!protocol::parse_imap_url(ch.get("imap_url")))
+    return bad("channel " + ch.name + ": imap_url must be imaps://host[:port]/mailbox or imap://...");
+  if (auto seconds = ch.get("imap_poll_seconds"); !seconds.empty()) {
+    char* end = nullptr;
+    long v = std::strtol(seconds.c_str(), &end, 10);
+    if (*end != '\0' || v < 1 || v > 86400) return bad("channel " + ch.name + ": imap_poll_seconds must be 1..86400");
+  }
+  return ok();
+}
+}  // namespace
+
 Status validate(const Config& c) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& ch : c.channels) {
@@ -225,6 +247,7 @@ Status validate(const Config& c) {
     if (auto s = validate_templates(ch); !s) return s;
     if (ch.type == "email" && ch.get("address").empty() && !ch.lists.count("addresses"))
       return bad("channel " + ch.name + " needs address (or addresses = [...])");
+    if (auto s = validate_imap(ch); !s) return s;
   }
   if (auto hp = parse_host_port(c.http); !hp) return hp.error();
   std::map<std::string, std::string> owner;

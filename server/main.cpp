@@ -70,7 +70,11 @@ int serve(const ServeFlags& f) {
   if (auto b = bootstrap_admin(store.value()); !b) return fail(b.error().message);
   spdlog::info("store: {}", storage::database_path(config.data_dir));
   for (const auto& ch : config.channels)
-    spdlog::info("channel {}/{}: /webhooks/{}/{}", ch.type, ch.name, ch.type, ch.name);
+    if (ch.type == "email")
+      spdlog::info("channel email/{}: SMTP/LMTP for its addresses, /webhooks/{{mailgun,postmark,sendgrid}}/{}{}",
+                   ch.name, ch.name, ch.get("imap_url").empty() ? "" : ", and its IMAP mailbox");
+    else
+      spdlog::info("channel {}/{}: /webhooks/{}/{}", ch.type, ch.name, ch.type, ch.name);
 
   auto srv = server::Server::start(std::move(config), std::move(store).value(), true);
   if (!srv) return fail(srv.error().message);

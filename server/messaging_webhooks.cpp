@@ -1,11 +1,11 @@
 #include "server/messaging_webhooks.hpp"
 
-#include "protocol/live_events.hpp"
 #include "protocol/meta_webhook.hpp"
 #include "protocol/query_string.hpp"
 #include "protocol/telegram_webhook.hpp"
 #include "protocol/twilio_webhook.hpp"
 #include "server/http_routes.hpp"
+#include "server/ingest.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -28,31 +28,12 @@ HttpResponse received(std::string_view type) {
 void commit_webhook_batch(App& app, std::string type, std::string name, WebhookBatch batch,
                           const Respond& respond) {
   if (batch.empty()) return respond(received(type));
-  bool queued = app.writer.submit<storage::WebhookRecorded>(
-      [name, b = std::move(batch)](storage::TicketStore& s) { return s.record_webhook(name, b); },
-      [respond, &app, type](Result<storage::WebhookRecorded> r) {
-        if (!r) return respond(r.error().code == Errc::unavailable ? unavailable(r.error().message)
-                                                                   : error_response(r.error()));
-        for (const Recorded& rec : r->contacts) {
-          app.metrics.ingested(type, rec.duplicate);
-          if (rec.duplicate) continue;  // a retry pushes nothing
-          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
-                          protocol::live_ticket(rec.ticket_id));
-          app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
-                                                                    "in", "customer", false));
-        }
-        if (r->media_queued) app.nudge_media();
-        for (const auto& d : r->deliveries)
-          app.hub.publish("message.delivery_updated",
-                          protocol::live_delivery(d.ticket_id, d.message_id, d.status,
-                                                  d.error.empty() ? std::nullopt
-                                                                  : std::optional<std::string>(d.error)));
-        respond(received(type));
-      });
-  if (!queued) {
-    app.metrics.overloaded();
-    respond(unavailable("too many writes queued; retry shortly"));
-  }
+  commit_inbound(app, type, std::move(name), std::move(batch), nullptr, [respond, type](Status s) {
+    if (!s)
+      return respond(s.error().code == Errc::unavailable ? unavailable(s.error().message)
+                                                         : error_response(s.error()));
+    respond(received(type));
+  });
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include "server/app.hpp"
 #include "server/http_session.hpp"
+#include "server/imap_poller.hpp"
 #include "server/listener.hpp"
 #include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
@@ -54,6 +55,7 @@ struct Server::Impl {
   EmailRoutes email_routes;
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::unique_ptr<MediaFetcher> media;       // likewise
+  std::vector<std::unique_ptr<ImapPoller>> imap;  // joined in wait(), before the store stops
   std::vector<std::thread> threads;
   // Blocking work (mail parsing, attachment fsyncs): several at once, so the filesystem's
   // journal commits their fsyncs together, and never on an io thread or the writer.
@@ -70,6 +72,7 @@ struct Server::Impl {
       signals.cancel();
       outbox->stop();
       media->stop();
+      for (auto& poller : imap) poller->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
       for (auto* mail : {&smtp, &lmtp})
@@ -155,6 +158,9 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
                             .backoff_base_seconds = s.app.config.outbox_retry_base_seconds});
   s.app.nudge_media = [&s] { s.media->nudge(); };
   s.media->start();
+  for (const auto& ch : s.app.config.channels)
+    if (ch.type == "email" && !ch.get("imap_url").empty())
+      s.imap.push_back(std::make_unique<ImapPoller>(s.app, ch));
   s.http->run();
   auto ep = s.http->local_endpoint();
   spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());
@@ -187,6 +193,7 @@ void Server::wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
   impl_->blocking.join();  // after the io threads: nothing posts blocking work any more
+  impl_->imap.clear();     // joins them; they wait on readers and writer, stopped next
   impl_->readers->stop();
   impl_->writer.stop();
 }

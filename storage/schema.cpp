@@ -273,6 +273,15 @@ CREATE TRIGGER customers_reindexed AFTER UPDATE OF name ON customers BEGIN
   INSERT INTO customer_search(rowid, name) VALUES (new.id, new.name);
 END;
 )sql",
+    // v9: where each IMAP mailbox was read up to. A new UIDVALIDITY means the server renumbered
+    // the mailbox: it is read again from the start (what was stored is found as duplicates).
+    R"sql(
+CREATE TABLE imap_cursors(
+  channel_name TEXT PRIMARY KEY,
+  uidvalidity  INTEGER NOT NULL,
+  last_uid     INTEGER NOT NULL
+);
+)sql",
 };
 
 int user_version(sqlite3* db) {

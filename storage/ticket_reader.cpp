@@ -407,6 +407,17 @@ Result<std::vector<MediaJob>> TicketReader::due_media(int64_t now, std::size_t l
   });
 }
 
+Result<ImapCursor> TicketReader::imap_cursor(const std::string& channel_name) {
+  return guarded([&]() -> Result<ImapCursor> {
+    Stmt q(impl_->h(), "SELECT uidvalidity, last_uid FROM imap_cursors WHERE channel_name = ?1");
+    q.bind(1, channel_name);
+    ImapCursor c;
+    if (q.step()) c = {q.int64(0), q.int64(1)};
+    q.reset();
+    return c;
+  });
+}
+
 Result<std::vector<CustomerView>> TicketReader::customers_of(const std::vector<int64_t>& ids) {
   std::vector<CustomerView> out;
   for (auto id : ids) {

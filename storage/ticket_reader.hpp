@@ -82,6 +82,8 @@ class TicketReader {
   Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
   // Pending media downloads whose next attempt is due, oldest first.
   Result<std::vector<MediaJob>> due_media(int64_t now, std::size_t limit);
+  // Where the channel's IMAP mailbox was read up to; {0, 0} before the first message.
+  Result<ImapCursor> imap_cursor(const std::string& channel_name);
   Result<std::optional<AgentRow>> agent_by_email(const std::string& email);
   Result<std::vector<AgentRow>> agents();  // password hashes left empty
   Result<std::vector<GroupRow>> groups();

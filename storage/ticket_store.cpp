@@ -572,6 +572,17 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
   });
 }
 
+Status TicketStore::set_imap_cursor(const std::string& channel_name, const ImapCursor& cursor) {
+  return guarded([&]() -> Status {
+    Transaction tx(impl_->h());
+    Stmt q(impl_->h(), "INSERT INTO imap_cursors(channel_name, uidvalidity, last_uid) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT(channel_name) DO UPDATE SET uidvalidity = ?2, last_uid = ?3");
+    q.bind(1, channel_name).bind(2, cursor.uidvalidity).bind(3, cursor.last_uid).run();
+    tx.commit();
+    return ok();
+  });
+}
+
 Status TicketStore::record_media(const MediaJob& job, const MediaOutcome& o, int64_t next_attempt_at) {
   return guarded([&]() -> Status {
     auto& d = *impl_;

@@ -133,6 +133,8 @@ class TicketStore {
   // first) and attaches them to the message; failed keeps the provider's words; retry makes
   // the job due again at next_attempt_at. A job already final is left as it is.
   Status record_media(const MediaJob& job, const MediaOutcome& outcome, int64_t next_attempt_at);
+  // Remembers where the channel's IMAP mailbox has been read up to.
+  Status set_imap_cursor(const std::string& channel_name, const ImapCursor& cursor);
 
   // REQUIRES: role is one of kRoles; password_hash is already hashed. conflict if the email
   // is taken.

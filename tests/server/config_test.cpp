@@ -79,6 +79,11 @@ TEST_F(ConfigTest, ErrorsNameTheProblem) {
       {"[[channel]]\ntype=\"email\"\nname=\"e\"\naddress=\"a@b.c\"\n"
        "[[channel]]\ntype=\"email\"\nname=\"f\"\naddresses=[\"x@b.c\", \"A@b.c\"]\n",
        "belongs to two"},
+      {"[[channel]]\ntype=\"email\"\nname=\"e\"\naddress=\"a@b.c\"\nimap_url=\"https://x/INBOX\"\n", "imap_url must be"},
+      {"[[channel]]\ntype=\"email\"\nname=\"e\"\naddress=\"a@b.c\"\nimap_url=\"imap://x\"\nimap_poll_seconds=0\n",
+       "imap_poll_seconds must be"},
+      {"[[channel]]\ntype=\"email\"\nname=\"e\"\naddress=\"a@b.c\"\nimap_user=\"u\"\n", "need imap_url"},
+      {"[[channel]]\ntype=\"api\"\nname=\"x\"\ntoken=\"t\"\nimap_url=\"imap://x\"\n", "only email channels"},
   };
   for (const auto& k : cases) {
     auto c = load_config(write(k.toml));
@@ -130,6 +135,21 @@ addresses = ["sales@acme.test", "vendite@acme.test"]
   ASSERT_TRUE(c) << c.error().message;
   EmailRoutes want = {{"support@acme.test", "support"}, {"sales@acme.test", "sales"}, {"vendite@acme.test", "sales"}};
   EXPECT_EQ(c->email_routes(), want);
+}
+
+TEST_F(ConfigTest, AnEmailChannelMayReadAnImapMailboxWithANumericPollInterval) {
+  auto c = load_config(write(R"(
+[[channel]]
+type = "email"
+name = "support"
+address = "support@acme.test"
+imap_url = "imaps://imap.acme.test/INBOX"
+imap_user = "support@acme.test"
+imap_password = "secret"
+imap_poll_seconds = 30
+)"));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->channels[0].get("imap_poll_seconds"), "30");
 }
 
 TEST(ParseHostPort, AcceptsIpv4Ipv6AndPortZero) {

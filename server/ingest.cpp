@@ -1,0 +1,42 @@
+#include "server/ingest.hpp"
+
+#include "protocol/live_events.hpp"
+
+namespace touchpoint::server {
+
+void commit_inbound(App& app, std::string type, std::string name, WebhookBatch batch,
+                    std::function<Status(storage::TicketStore&)> also,
+                    std::function<void(Status)> done) {
+  bool queued = app.writer.submit<storage::WebhookRecorded>(
+      [name, b = std::move(batch), also = std::move(also)](
+          storage::TicketStore& s) -> Result<storage::WebhookRecorded> {
+        auto recorded = s.record_webhook(name, b);
+        if (!recorded || !also) return recorded;
+        if (auto a = also(s); !a) return a.error();
+        return recorded;
+      },
+      [done, &app, type](Result<storage::WebhookRecorded> r) {
+        if (!r) return done(r.error());
+        for (const Recorded& rec : r->contacts) {
+          app.metrics.ingested(type, rec.duplicate);
+          if (rec.duplicate) continue;  // a retry pushes nothing
+          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
+                          protocol::live_ticket(rec.ticket_id));
+          app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
+                                                                    "in", "customer", false));
+        }
+        if (r->media_queued) app.nudge_media();
+        for (const auto& d : r->deliveries)
+          app.hub.publish("message.delivery_updated",
+                          protocol::live_delivery(d.ticket_id, d.message_id, d.status,
+                                                  d.error.empty() ? std::nullopt
+                                                                  : std::optional<std::string>(d.error)));
+        done(ok());
+      });
+  if (!queued) {
+    app.metrics.overloaded();
+    done(Error{Errc::unavailable, "too many writes queued; retry shortly"});
+  }
+}
+
+}  // namespace touchpoint::server

@@ -1,0 +1,21 @@
+#pragma once
+// The one way inbound contacts reach the store, whatever brought them (a provider webhook, the
+// IMAP poller): commit, then count, then push live events.
+#include <functional>
+#include <string>
+
+#include "protocol/messaging.hpp"
+#include "protocol/result.hpp"
+#include "server/app.hpp"
+
+namespace touchpoint::server {
+
+// Commits batch on channel type/name. also (may be empty) runs in the same writer job, so it
+// lands in the same COMMIT (the IMAP cursor). done runs once, on the writer thread: ok after
+// the COMMIT returned; unavailable when the store cannot take it now (nothing was stored);
+// another error for a contact the store refused.
+void commit_inbound(App& app, std::string type, std::string name, WebhookBatch batch,
+                    std::function<Status(storage::TicketStore&)> also,
+                    std::function<void(Status)> done);
+
+}  // namespace touchpoint::server
