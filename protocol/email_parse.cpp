@@ -251,6 +251,11 @@ InboundContact email_contact(const std::string& channel_name, const ParsedEmail&
   return c;
 }
 
+void flag_own_mail(InboundContact& c, const std::map<std::string, std::string>& own_addresses) {
+  if (!c.email || !c.email->automatic.empty() || !own_addresses.count(c.email->sender)) return;
+  c.email->automatic = "From: our own address " + c.email->sender;
+}
+
 std::string trace_headers(std::string_view mail_from, std::string_view helo,
                           std::string_view remote_ip, std::string_view host,
                           std::string_view protocol_name, int64_t now) {

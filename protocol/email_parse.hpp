@@ -5,6 +5,7 @@
 // inline images as attachments, and the headers threading and loop guards look at. Malformed
 // input is read best-effort: a message always comes out (never throws, never crashes).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ ParsedEmail parse_email(std::string_view raw, std::string_view mail_from);
 // The idempotency key is the Message-ID, or the raw message's SHA-256 when there is none.
 InboundContact email_contact(const std::string& channel_name, const ParsedEmail& mail,
                              std::string raw);
+
+// Mail whose sender is one of our own support addresses (a forwarding rule or an autoresponder
+// sending our mail back, a test from the support mailbox) is flagged automatic, so it never
+// triggers an automatic message or reopens a ticket: loops stop at the first turn.
+// own_addresses: lowercased support address → channel, as the config routes them.
+void flag_own_mail(InboundContact& contact, const std::map<std::string, std::string>& own_addresses);
 
 // The trace lines final delivery puts on top (RFC 5321 4.4): Return-Path and Received.
 std::string trace_headers(std::string_view mail_from, std::string_view helo,

@@ -19,9 +19,14 @@ namespace touchpoint::server {
 
 struct App {
   App(Config c, storage::StoreWriter& w, storage::ReaderPool& r)
-      : config(std::move(c)), templates(config.template_catalog()), writer(w), readers(r) {}
+      : config(std::move(c)),
+        templates(config.template_catalog()),
+        email_routes(config.email_routes()),
+        writer(w),
+        readers(r) {}
   Config config;
   const protocol::TemplateCatalog templates;  // the channels' approved reply templates
+  const EmailRoutes email_routes;             // every support address (lowercased) → its channel
   std::string secret;  // DATA/secret.key: keys our mail Message-IDs (set before any adapter)
   std::string data_dir;  // the store's directory (attachments/ lives there)
   // Runs work that may block (parsing large mail, fsyncing files) off the io threads.

@@ -1,5 +1,6 @@
 #include "server/ingest.hpp"
 
+#include "protocol/email_parse.hpp"
 #include "protocol/live_events.hpp"
 
 namespace touchpoint::server {
@@ -7,6 +8,7 @@ namespace touchpoint::server {
 void commit_inbound(App& app, std::string type, std::string name, WebhookBatch batch,
                     std::function<Status(storage::TicketStore&)> also,
                     std::function<void(Status)> done) {
+  for (auto& c : batch.contacts) protocol::flag_own_mail(c, app.email_routes);
   bool queued = app.writer.submit<storage::WebhookRecorded>(
       [name, b = std::move(batch), also = std::move(also)](
           storage::TicketStore& s) -> Result<storage::WebhookRecorded> {

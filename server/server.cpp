@@ -52,7 +52,6 @@ struct Server::Impl {
   net::signal_set signals;
   std::shared_ptr<Listener> http;
   std::shared_ptr<Listener> smtp, lmtp;  // only with email channels
-  EmailRoutes email_routes;
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::unique_ptr<MediaFetcher> media;       // likewise
   std::vector<std::unique_ptr<ImapPoller>> imap;  // joined in wait(), before the store stops
@@ -118,13 +117,12 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   });
   if (!http) return http.error();
   s.http = http.value();
-  s.email_routes = s.app.config.email_routes();
-  if (!s.email_routes.empty()) {  // without a support address every RCPT would be refused
+  if (!s.app.email_routes.empty()) {  // without a support address every RCPT would be refused
     auto url = protocol::parse_url(s.app.config.public_url);
     std::string host = url ? url->host : "localhost";
     auto mail = [&s, host](protocol::SmtpMode mode) {
       return [&s, host, mode](tcp::socket&& socket) {
-        std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host, s.email_routes)->run();
+        std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host, s.app.email_routes)->run();
       };
     };
     auto smtp = listen(s.ioc, "smtp", s.app.config.smtp, mail(protocol::SmtpMode::smtp));

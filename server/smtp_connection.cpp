@@ -151,6 +151,7 @@ void SmtpConnection::store(protocol::SmtpEnvelope message) {
     std::vector<InboundContact> contacts;
     for (const auto& name : channels) {
       contacts.push_back(protocol::email_contact(name, parsed, raw));
+      protocol::flag_own_mail(contacts.back(), app.email_routes);
       contacts.back().email->raw_sha256 = raw_hash.value();
       contacts.back().email->raw.clear();  // durable already; the writer needs only its hash
     }

@@ -369,6 +369,26 @@ class EmailTest(unittest.TestCase):
         self.send(mail("m1@evil.example", "mallory@evil.example", f"Re: [#{first}]", "inject"), sender="mallory@evil.example")
         self.assertNotEqual(self.message("m1@evil.example")[0], first)
 
+    def test_mail_from_our_own_address_is_flagged_and_never_reopens(self):
+        self.send(mail("o1@example.org", "ada@example.org", "Refund", "Please refund"))
+        ticket = self.message("o1@example.org")[0]
+        self.assertEqual(self.api("PATCH", f"/api/v1/tickets/{ticket}", {"status": "solved"})[0], 200)
+        # A customer's forwarding rule sends our mail back, From: our support address.
+        self.send(mail("o2@example.org", "ACME Support <Support@acme.test>", "Re: Refund", "Your refund is on its way",
+                       "In-Reply-To: <o1@example.org>\r\n"), sender="support@acme.test")
+        reply = self.message("o2@example.org")
+        self.assertEqual(reply[0], ticket)
+        self.assertEqual(reply[4], "From: our own address support@acme.test")
+        self.assertEqual(self.rows("SELECT status FROM tickets WHERE id = ?", ticket)[0][0], "solved")
+        # A copy of our own reply coming back (a Bcc, a forward of the whole message) is that reply.
+        status, created = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {"body": "Refunded today."})
+        self.assertEqual(status, 201)
+        ours = self.sink.wait_for(1)[0].original_content
+        self.delivery(created["message_id"], "sent")
+        before = self.rows("SELECT count(*) FROM messages")[0][0]
+        self.assertEqual(self.send(ours, sender="support@acme.test")[0], 250)
+        self.assertEqual(self.rows("SELECT count(*) FROM messages")[0][0], before)
+
     def test_a_redelivery_is_acknowledged_and_stored_once(self):
         raw = mail("dup@example.org", "ada@example.org", "Twice", "same mail")
         self.assertEqual(self.send(raw)[0], 250)
