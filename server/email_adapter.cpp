@@ -1,6 +1,5 @@
 #include "server/email_adapter.hpp"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include <thread>
 
 #include "protocol/email_build.hpp"
+#include "server/curl_transfer.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -41,10 +41,6 @@ int watch_replies(CURL*, curl_infotype type, char* data, size_t size, void* user
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   if (!line.empty()) *static_cast<std::string*>(user) = line;
   return 0;
-}
-
-int keep_going(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;  // 1 aborts the transfer
 }
 
 class EmailAdapter : public ChannelAdapter {
@@ -136,27 +132,15 @@ class EmailAdapter : public ChannelAdapter {
     std::string last_reply;
     char error[CURL_ERROR_SIZE] = {0};
     curl_slist* rcpt = curl_slist_append(nullptr, ("<" + to + ">").c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
-    if (url_.rfind("smtp://", 0) == 0) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
-    if (!user_.empty()) {
-      curl_easy_setopt(curl, CURLOPT_USERNAME, user_.c_str());
-      curl_easy_setopt(curl, CURLOPT_PASSWORD, password_.c_str());
-    }
+    set_mail_transfer_options(curl, url_, user_, password_, 120L, error, &stopping_);
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, ("<" + address_ + ">").c_str());
     curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
     curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, watch_replies);
     curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &last_reply);
     curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);  // feeds watch_replies; nothing is printed
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, keep_going);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stopping_);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     CURLcode res = curl_easy_perform(curl);
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
@@ -177,8 +161,7 @@ class EmailAdapter : public ChannelAdapter {
 }  // namespace
 
 std::unique_ptr<ChannelAdapter> make_email_adapter(const ChannelConfig& channel, std::string secret) {
-  static std::once_flag curl_ready;
-  std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  ensure_curl();
   return std::make_unique<EmailAdapter>(channel, std::move(secret));
 }
 

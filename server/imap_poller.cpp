@@ -1,6 +1,5 @@
 #include "server/imap_poller.hpp"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -11,6 +10,7 @@
 
 #include "protocol/email_parse.hpp"
 #include "protocol/imap.hpp"
+#include "server/curl_transfer.hpp"
 #include "server/ingest.hpp"
 
 namespace touchpoint::server {
@@ -34,10 +34,6 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-int keep_going(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;  // 1 aborts the transfer
-}
-
 }  // namespace
 
 struct ImapPoller::Impl {
@@ -59,8 +55,7 @@ struct ImapPoller::Impl {
         user(ch.get("imap_user")),
         password(ch.get("imap_password")),
         every(ch.get("imap_poll_seconds").empty() ? 60 : std::stol(ch.get("imap_poll_seconds"))) {
-    static std::once_flag curl_ready;
-    std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    ensure_curl();
     curl = curl_easy_init();
     worker = std::thread([this] { run(); });
   }
@@ -93,22 +88,10 @@ struct ImapPoller::Impl {
     if (!curl) return Error{Errc::unavailable, "libcurl could not start"};
     Sink sink;
     char error[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    set_mail_transfer_options(curl, url, user, password, 300L, error, &stopping);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, command.empty() ? nullptr : command.c_str());
-    if (url.rfind("imap://", 0) == 0) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
-    if (!user.empty()) {
-      curl_easy_setopt(curl, CURLOPT_USERNAME, user.c_str());
-      curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
-    }
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 300L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, keep_going);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stopping);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     CURLcode res = curl_easy_perform(curl);
     if (sink.too_large)
       return Error{Errc::too_large, "larger than " + std::to_string(kMaxMessageBytes >> 20) + " MiB"};
