@@ -5,6 +5,13 @@
 
 namespace touchpoint::server {
 
+void announce_inbound(App& app, std::string_view type, const Recorded& rec) {
+  app.metrics.ingested(type, rec.duplicate);
+  if (rec.duplicate) return;
+  app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated", protocol::live_ticket(rec.ticket_id));
+  app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id, "in", "customer", false));
+}
+
 void commit_inbound(App& app, std::string type, std::string name, WebhookBatch batch,
                     std::function<Status(storage::TicketStore&)> also,
                     std::function<void(Status)> done) {
@@ -19,14 +26,7 @@ void commit_inbound(App& app, std::string type, std::string name, WebhookBatch b
       },
       [done, &app, type](Result<storage::WebhookRecorded> r) {
         if (!r) return done(r.error());
-        for (const Recorded& rec : r->contacts) {
-          app.metrics.ingested(type, rec.duplicate);
-          if (rec.duplicate) continue;  // a retry pushes nothing
-          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
-                          protocol::live_ticket(rec.ticket_id));
-          app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
-                                                                    "in", "customer", false));
-        }
+        for (const Recorded& rec : r->contacts) announce_inbound(app, type, rec);
         if (r->media_queued) app.nudge_media();
         for (const auto& d : r->deliveries)
           app.hub.publish("message.delivery_updated",

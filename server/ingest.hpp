@@ -3,6 +3,7 @@
 // IMAP poller): commit, then count, then push live events.
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "protocol/messaging.hpp"
 #include "protocol/result.hpp"
@@ -17,5 +18,9 @@ namespace touchpoint::server {
 void commit_inbound(App& app, std::string type, std::string name, WebhookBatch batch,
                     std::function<Status(storage::TicketStore&)> also,
                     std::function<void(Status)> done);
+
+// Counts one stored contact and, unless it was a duplicate (a retry pushes nothing), tells the
+// consoles: ticket.created or ticket.updated, then message.created.
+void announce_inbound(App& app, std::string_view type, const Recorded& recorded);
 
 }  // namespace touchpoint::server

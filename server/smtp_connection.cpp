@@ -7,7 +7,7 @@
 #include <set>
 
 #include "protocol/email_parse.hpp"
-#include "protocol/live_events.hpp"
+#include "server/ingest.hpp"
 #include "storage/attachment_store.hpp"
 
 namespace touchpoint::server {
@@ -172,13 +172,8 @@ void SmtpConnection::store(protocol::SmtpEnvelope message) {
           }
           std::string id;
           for (const Recorded& rec : *r) {
-            app.metrics.ingested("email", rec.duplicate);
             if (id.empty()) id = "m" + std::to_string(rec.message_id);
-            if (rec.duplicate) continue;  // a redelivery after a lost 250: stored once, pushed once
-            app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
-                            protocol::live_ticket(rec.ticket_id));
-            app.hub.publish("message.created",
-                            protocol::live_message(rec.ticket_id, rec.message_id, "in", "customer", false));
+            announce_inbound(app, "email", rec);  // a redelivery after a lost 250 pushes nothing
           }
           answer(protocol::StoreOutcome::stored, id);
         });
