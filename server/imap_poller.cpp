@@ -16,7 +16,7 @@
 namespace touchpoint::server {
 namespace {
 
-constexpr std::size_t kMaxMessagesPerRound = 50;      // one COMMIT's worth; the rest next round
+constexpr std::size_t kMaxMessagesPerRound = 50;      // one COMMIT's worth; the next round at once
 constexpr std::size_t kMaxMessageBytes = 64 * 1024 * 1024;
 
 struct Sink {
@@ -45,6 +45,7 @@ struct ImapPoller::Impl {
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<bool> stopping{false};
+  bool more = false;     // the last round left new messages for the next (worker thread only)
   CURL* curl = nullptr;  // one connection for the poller's life, reconnected when it drops
   std::thread worker;    // last: starts after every member above exists
 
@@ -76,7 +77,10 @@ struct ImapPoller::Impl {
 
   void run() {
     while (!stopping) {
-      if (auto s = round(); !s && !stopping)
+      more = false;
+      auto s = round();
+      if (s && more) continue;  // a full round: the backlog is read without waiting
+      if (!s && !stopping)
         spdlog::warn("imap {}: {} (next try in {} s)", channel, s.error().message, every.count());
       std::unique_lock lock(mu);
       cv.wait_for(lock, every, [this] { return stopping.load(); });
@@ -140,7 +144,11 @@ struct ImapPoller::Impl {
     WebhookBatch batch;
     Status fetched = ok();
     for (int64_t uid : uids) {
-      if (stopping || batch.contacts.size() >= kMaxMessagesPerRound) break;
+      if (stopping) break;
+      if (batch.contacts.size() >= kMaxMessagesPerRound) {
+        more = true;
+        break;
+      }
       auto raw = request(protocol::imap_message_url(mailbox, at.uidvalidity, uid), "");
       if (!raw && raw.error().code == Errc::too_large) {
         spdlog::warn("imap {}: UID {} is {}; left in the mailbox, not fetched", channel, uid, raw.error().message);

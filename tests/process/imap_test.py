@@ -26,7 +26,7 @@ address = "support@acme.test"
 imap_url = "imap://127.0.0.1:{port}/INBOX"
 imap_user = "support@acme.test"
 imap_password = "{password}"
-imap_poll_seconds = 1
+imap_poll_seconds = {poll}
 """
 
 
@@ -50,8 +50,8 @@ class ImapTest(unittest.TestCase):
         self.imap.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def start(self, password="imap-secret"):
-        self.server = Touchpoint(BINARY, self.data, CONFIG.format(port=self.imap.port, password=password))
+    def start(self, password="imap-secret", poll=1):
+        self.server = Touchpoint(BINARY, self.data, CONFIG.format(port=self.imap.port, password=password, poll=poll))
 
     def rows(self, sql, *args):
         with sqlite3.connect(f"file:{self.data}/touchpoint.db?mode=ro", uri=True) as c:
@@ -114,6 +114,14 @@ class ImapTest(unittest.TestCase):
         self.wait_for_rounds()
         self.assertEqual(self.rows("SELECT count(*) FROM messages")[0][0], 6)
         self.assertEqual(self.rows("SELECT uidvalidity, last_uid FROM imap_cursors"), [(8, 6)])
+
+    def test_a_backlog_is_read_in_rounds_back_to_back_not_one_round_per_interval(self):
+        for i in range(120):
+            self.box.add(mail(f"backlog.{i}@example.org", f"Order {i}", "Where is it?"))
+        self.start(poll=3600)  # a second periodic round would be an hour away
+        self.wait_for_messages(120)
+        self.assertEqual(self.rows("SELECT last_uid FROM imap_cursors"), [(120,)])
+        self.assertEqual(len(self.box.fetches()), 120)
 
     def test_wrong_credentials_store_nothing_and_the_server_keeps_serving(self):
         self.box.add(mail("x@example.org", "Hello", "Hi"))
