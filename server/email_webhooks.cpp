@@ -56,14 +56,15 @@ bool handle_email_webhook(App& app, const HttpRequest& req, std::string_view pro
     respond(error_response({Errc::method_not_allowed, "use POST"}));
     return true;
   }
-  auto contact = read_delivery(app, provider, *ch, req);
-  if (!contact) {
-    respond(error_response(contact.error()));
-    return true;
-  }
-  WebhookBatch batch;
-  batch.contacts.push_back(std::move(contact).value());
-  commit_webhook_batch(app, "email", ch->name, std::move(batch), respond);
+  // Mail may be 25 MiB: it is parsed and its files written on the blocking pool, never on an
+  // io thread. The request dies when this returns, so the pool gets its own copy.
+  app.blocking([&app, ch, req = req, provider = std::string(provider), respond] {
+    auto contact = read_delivery(app, provider, *ch, req);
+    if (!contact) return respond(error_response(contact.error()));
+    WebhookBatch batch;
+    batch.contacts.push_back(std::move(contact).value());
+    commit_webhook_batch(app, "email", ch->name, std::move(batch), respond);
+  });
   return true;
 }
 

@@ -2,9 +2,9 @@
 
 #include "protocol/api_channel.hpp"
 #include "protocol/json_error.hpp"
-#include "protocol/live_events.hpp"
 #include "server/api_routes.hpp"
 #include "server/email_webhooks.hpp"
+#include "server/ingest.hpp"
 #include "server/messaging_webhooks.hpp"
 #include "server/passwords.hpp"
 
@@ -61,15 +61,8 @@ void api_webhook(App& app, const HttpRequest& req, std::string_view name, const 
         if (!r) return respond(r.error().code == Errc::unavailable
                                    ? unavailable(r.error().message)
                                    : error_response(r.error()));
-        const Recorded& rec = r.value();
-        app.metrics.ingested("api", rec.duplicate);
-        if (!rec.duplicate) {  // a retry pushes nothing
-          app.hub.publish(rec.ticket_created ? "ticket.created" : "ticket.updated",
-                          protocol::live_ticket(rec.ticket_id));
-          app.hub.publish("message.created", protocol::live_message(rec.ticket_id, rec.message_id,
-                                                                    "in", "customer", false));
-        }
-        respond(json(200, protocol::encode_ack(rec)));
+        announce_inbound(app, "api", r.value());
+        respond(json(200, protocol::encode_ack(r.value())));
       });
   if (!queued) {
     app.metrics.overloaded();

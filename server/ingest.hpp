@@ -11,7 +11,9 @@
 
 namespace touchpoint::server {
 
-// Commits batch on channel type/name. also (may be empty) runs in the same writer job, so it
+// Commits batch on channel type/name. Its files (raw mail, attachments) are written first, in
+// the calling thread: with mail, call it off the io threads (app.blocking, the IMAP poller).
+// also (may be empty) runs in the same writer job, so it
 // lands in the same COMMIT (the IMAP cursor). done runs once, on the writer thread: ok after
 // the COMMIT returned; unavailable when the store cannot take it now (nothing was stored);
 // another error for a contact the store refused.

@@ -190,8 +190,8 @@ void Server::stop() { impl_->begin_stop(); }
 void Server::wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
-  impl_->blocking.join();  // after the io threads: nothing posts blocking work any more
-  impl_->imap.clear();     // joins them; they wait on readers and writer, stopped next
+  impl_->imap.clear();     // joins them; they wait on readers and the writer, stopped next
+  impl_->blocking.join();  // after the io threads and pollers: nothing posts blocking work any more
   impl_->readers->stop();
   impl_->writer.stop();
 }
