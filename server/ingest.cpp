@@ -5,14 +5,10 @@
 #include "storage/attachment_store.hpp"
 
 namespace touchpoint::server {
-namespace {
 
-// Writes the mail's raw bytes and every attachment before the writer sees the batch, so the
-// one writer thread never waits on large writes; the writer syncs them once per commit group,
-// before the COMMIT that names them (AttachmentStore::Sync::deferred).
-Status write_files_ahead(App& app, WebhookBatch& batch) {
+Status write_files_ahead(App& app, std::vector<InboundContact>& contacts) {
   storage::AttachmentStore files(app.data_dir + "/attachments");
-  for (auto& c : batch.contacts) {
+  for (auto& c : contacts) {
     if (c.email && c.email->raw_sha256.empty() && !c.email->raw.empty()) {
       auto h = files.put(c.email->raw, storage::AttachmentStore::Sync::deferred);
       if (!h) return h.error();
@@ -29,8 +25,6 @@ Status write_files_ahead(App& app, WebhookBatch& batch) {
   return ok();
 }
 
-}  // namespace
-
 void announce_inbound(App& app, std::string_view type, const Recorded& rec) {
   app.metrics.ingested(type, rec.duplicate);
   if (rec.duplicate) return;
@@ -42,7 +36,7 @@ void commit_inbound(App& app, std::string type, std::string name, WebhookBatch b
                     std::function<Status(storage::TicketStore&)> also,
                     std::function<void(Status)> done) {
   for (auto& c : batch.contacts) protocol::flag_own_mail(c, app.email_routes);
-  if (auto written = write_files_ahead(app, batch); !written)
+  if (auto written = write_files_ahead(app, batch.contacts); !written)
     return done(Error{Errc::unavailable, "cannot keep the files: " + written.error().message});
   bool queued = app.writer.submit<storage::WebhookRecorded>(
       [name, b = std::move(batch), also = std::move(also)](

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/messaging.hpp"
 #include "protocol/result.hpp"
@@ -20,6 +21,12 @@ namespace touchpoint::server {
 void commit_inbound(App& app, std::string type, std::string name, WebhookBatch batch,
                     std::function<Status(storage::TicketStore&)> also,
                     std::function<void(Status)> done);
+
+// Writes each contact's raw mail and attachments to the attachment store, before the writer
+// sees them, so the one writer thread never waits on large writes: the writer syncs them once
+// per commit group, before the COMMIT that names them. Sets their hashes; drops the raw bytes
+// (the writer needs only the hash). Blocks: call it off the io threads.
+Status write_files_ahead(App& app, std::vector<InboundContact>& contacts);
 
 // Counts one stored contact and, unless it was a duplicate (a retry pushes nothing), tells the
 // consoles: ticket.created or ticket.updated, then message.created.

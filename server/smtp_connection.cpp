@@ -8,7 +8,6 @@
 
 #include "protocol/email_parse.hpp"
 #include "server/ingest.hpp"
-#include "storage/attachment_store.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -136,24 +135,14 @@ void SmtpConnection::store(protocol::SmtpEnvelope message) {
                  message = std::move(message)]() mutable {
     auto parsed = protocol::parse_email(message.data, message.mail_from);
     std::string raw = trace + message.data;
-    storage::AttachmentStore files(app.data_dir + "/attachments");
-    // Written now, synced once per commit group by the writer (one flush, not two per file).
-    auto raw_hash = files.put(raw, storage::AttachmentStore::Sync::deferred);
-    if (!raw_hash) {
-      spdlog::warn("smtp: cannot keep a message: {}", raw_hash.error().message);
-      return answer(protocol::StoreOutcome::unavailable, "");
-    }
-    for (auto& a : parsed.attachments) {
-      auto h = files.put(a.data, storage::AttachmentStore::Sync::deferred);
-      if (!h) return answer(protocol::StoreOutcome::unavailable, "");
-      a.sha256 = h.value();
-    }
     std::vector<InboundContact> contacts;
     for (const auto& name : channels) {
       contacts.push_back(protocol::email_contact(name, parsed, raw));
       protocol::flag_own_mail(contacts.back(), app.email_routes);
-      contacts.back().email->raw_sha256 = raw_hash.value();
-      contacts.back().email->raw.clear();  // durable already; the writer needs only its hash
+    }
+    if (auto written = write_files_ahead(app, contacts); !written) {
+      spdlog::warn("smtp: cannot keep a message: {}", written.error().message);
+      return answer(protocol::StoreOutcome::unavailable, "");
     }
     bool queued = app.writer.submit<std::vector<Recorded>>(
         [contacts = std::move(contacts)](storage::TicketStore& s) -> Result<std::vector<Recorded>> {
