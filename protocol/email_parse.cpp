@@ -10,11 +10,14 @@
 #include "protocol/ascii.hpp"
 #include "protocol/gmime_support.hpp"
 #include "protocol/identity.hpp"
+#include "protocol/mail_rebuild.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/time.hpp"
 
 namespace touchpoint::protocol {
 namespace {
+
+constexpr const char* kEmptyReturnPath = "an empty return path (MAIL FROM:<>)";
 
 // Bytes in an unknown or lying charset to valid UTF-8: as they are when valid, else as
 // windows-1252 (what unlabelled Western mail almost always is), else with U+FFFD.
@@ -119,14 +122,8 @@ void walk(GMimeObject* o, Walk& w) {
       const char* id = g_mime_message_get_message_id(inner);
       if (id) w.out.bounced_message_id = id;
     }
-    if (inner) {  // a forwarded or bounced mail stays whole, as an .eml attachment
-      Ref<GMimeStream> mem(g_mime_stream_mem_new());
-      g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, mem.p);
-      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
-      w.out.attachments.push_back(
-          {"message.eml", "message/rfc822",
-           bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : "", ""});
-    }
+    if (inner)  // a forwarded or bounced mail stays whole, as an .eml attachment
+      w.out.attachments.push_back({"message.eml", "message/rfc822", object_bytes(GMIME_OBJECT(inner)), ""});
   } else if (GMIME_IS_PART(o)) {
     GMimePart* part = GMIME_PART(o);
     std::string type = mime_type(o);
@@ -135,13 +132,9 @@ void walk(GMimeObject* o, Walk& w) {
     if (type == "message/delivery-status") {
       read_delivery_status(decoded_bytes(part), w.out);
     } else if (type == "text/rfc822-headers" && w.out.bounce) {
-      std::string headers = decoded_bytes(part);
-      std::string lowered = ascii_lower(headers);
-      auto at = lowered.find("message-id:");
-      if (at != std::string::npos && w.out.bounced_message_id.empty()) {
-        auto ids = message_ids(headers.substr(at + 11, headers.find('\n', at) - at - 11));
-        if (!ids.empty()) w.out.bounced_message_id = ids.front();
-      }
+      for (const auto& [name, value] : split_header_block(decoded_bytes(part)))
+        if (ascii_lower(name) == "message-id" && w.out.bounced_message_id.empty())
+          if (auto ids = message_ids(value); !ids.empty()) w.out.bounced_message_id = ids.front();
     } else if (!attachment && !filename && type == "text/plain" && !w.plain) {
       w.plain = part_text(o);
     } else if (!attachment && !filename && type == "text/html" && !w.html) {
@@ -175,7 +168,7 @@ std::string automatic_reason(GMimeObject* m, std::string_view mail_from, bool bo
   if (std::string v = header(m, "List-Id"); !v.empty()) return "List-Id: " + v;
   if (bounce) return "a delivery status notification";
   if (std::string v = header(m, "X-Failed-Recipients"); !v.empty()) return "X-Failed-Recipients: " + v;
-  if (mail_from.empty()) return "an empty return path (MAIL FROM:<>)";
+  if (mail_from.empty()) return kEmptyReturnPath;
   return {};
 }
 
@@ -190,7 +183,7 @@ ParsedEmail parse_email(std::string_view raw, std::string_view mail_from) {
   if (!message.p) {  // not even headers: the whole thing is the text
     out.text = valid_utf8(std::string(raw.substr(0, 1 << 20)));
     out.reply_text = out.text;
-    out.automatic = mail_from.empty() ? "an empty return path (MAIL FROM:<>)" : "";
+    out.automatic = mail_from.empty() ? kEmptyReturnPath : "";
     return out;
   }
   GMimeObject* m = GMIME_OBJECT(message.p);

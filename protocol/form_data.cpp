@@ -15,15 +15,11 @@ Error bad(std::string message) { return Error{Errc::bad_request, std::move(messa
 // GMime as a message: it is written back out as it came.
 std::string field_bytes(GMimeObject* part) {
   if (GMIME_IS_PART(part)) return decoded_bytes(GMIME_PART(part));
-  Ref<GMimeStream> mem(g_mime_stream_mem_new());
   if (GMIME_IS_MESSAGE_PART(part)) {
     GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
-    if (inner) g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, mem.p);
-  } else {
-    g_mime_object_write_content_to_stream(part, nullptr, mem.p);
+    return inner ? object_bytes(GMIME_OBJECT(inner)) : std::string();
   }
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
-  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
+  return object_bytes(part, /*with_headers=*/false);  // a nested multipart, as sent
 }
 
 Result<Form> parse_multipart(std::string_view content_type, std::string_view body) {

@@ -33,4 +33,8 @@ struct GFreeString {
 // A leaf part's bytes with its transfer encoding undone.
 std::string decoded_bytes(GMimePart* part);
 
+// An object (a whole message, a part) written out as MIME; without its own headers when
+// with_headers is false (a multipart's body, boundaries and all).
+std::string object_bytes(GMimeObject* object, bool with_headers = true);
+
 }  // namespace touchpoint::protocol

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "protocol/ascii.hpp"
+#include "protocol/mail_rebuild.hpp"
 
 namespace touchpoint::protocol {
 namespace {
@@ -116,23 +117,12 @@ std::vector<int64_t> parse_imap_search(std::string_view untagged, int64_t after)
 }
 
 std::optional<std::string> return_path(std::string_view raw) {
-  // Only the header block, and only a field at the start of a line.
-  std::size_t at = 0;
-  while (at < raw.size()) {
-    auto eol = raw.find('\n', at);
-    std::string_view line = raw.substr(at, eol == std::string_view::npos ? std::string_view::npos : eol - at);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) break;
-    if (ascii_lower(line.substr(0, 12)) == "return-path:") {
-      std::string_view v = line.substr(12);
-      auto open = v.find('<'), close = v.rfind('>');
-      if (open != std::string_view::npos && close != std::string_view::npos && close > open)
-        return std::string(v.substr(open + 1, close - open - 1));
-      while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      return std::string(v);
-    }
-    if (eol == std::string_view::npos) break;
-    at = eol + 1;
+  for (const auto& [name, value] : split_header_block(raw)) {  // the header block only
+    if (ascii_lower(name) != "return-path") continue;
+    auto open = value.find('<'), close = value.rfind('>');
+    if (open != std::string::npos && close != std::string::npos && close > open)
+      return value.substr(open + 1, close - open - 1);
+    return value;
   }
   return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "server/api_routes.hpp"
 
 #include <charconv>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -74,6 +75,15 @@ std::optional<int64_t> to_id(std::string_view s) {
   return v;
 }
 
+// The page size a list asks for with ?limit= (25 when absent).
+Result<std::size_t> page_limit(const std::map<std::string, std::string>& query) {
+  auto it = query.find("limit");
+  if (it == query.end()) return std::size_t{25};
+  auto n = to_id(it->second);
+  if (!n || *n > 100) return Error{Errc::bad_request, "limit must be 1 to 100"};
+  return static_cast<std::size_t>(*n);
+}
+
 // --- handlers -------------------------------------------------------------------------------
 
 void logout(const CallPtr& c) {
@@ -126,9 +136,9 @@ Result<ListQuery> ticket_query(const CallPtr& c) {
       if (!id) return Error{Errc::bad_request, k + " must be an id"};
       (k == "group" ? f.group : f.customer_id) = id;
     } else if (k == "limit") {
-      auto n = to_id(v);
-      if (!n || *n > 100) return Error{Errc::bad_request, "limit must be 1 to 100"};
-      f.limit = static_cast<std::size_t>(*n);
+      auto n = page_limit(*q);
+      if (!n) return n.error();
+      f.limit = *n;
     } else if (k == "cursor") {
       cursor = v;
     } else if (k == "sort") {
@@ -244,31 +254,23 @@ void find_customers(const CallPtr& c) {
     const std::string& text = q->at("q");
     if (text.empty() || text.size() > 200)
       return c->respond(error_response({Errc::bad_request, "q must be 1 to 200 characters of a name"}));
-    std::size_t limit = 25;
-    if (q->count("limit")) {
-      auto n = to_id(q->at("limit"));
-      if (!n || *n > 100) return c->respond(error_response({Errc::bad_request, "limit must be 1 to 100"}));
-      limit = static_cast<std::size_t>(*n);
-    }
+    auto limit = page_limit(*q);
+    if (!limit) return c->respond(error_response(limit.error()));
     return read<List>(
-        c, [text, limit](storage::TicketReader& r) { return r.customers_by_name(text, limit); },
+        c, [text, limit = *limit](storage::TicketReader& r) { return r.customers_by_name(text, limit); },
         [c](List found) { c->respond(json(200, protocol::encode_customers(found))); });
   }
   if (!q->count("identity")) {  // a plain list, newest first
     std::optional<int64_t> before;
-    std::size_t limit = 25;
     if (q->count("cursor")) {
       before = to_id(q->at("cursor"));
       if (!before) return c->respond(error_response({Errc::bad_request, "cursor is not one this server gave"}));
     }
-    if (q->count("limit")) {
-      auto n = to_id(q->at("limit"));
-      if (!n || *n > 100) return c->respond(error_response({Errc::bad_request, "limit must be 1 to 100"}));
-      limit = static_cast<std::size_t>(*n);
-    }
+    auto limit = page_limit(*q);
+    if (!limit) return c->respond(error_response(limit.error()));
     return read<List>(
-        c, [before, limit](storage::TicketReader& r) { return r.customers(before, limit); },
-        [c, limit](List page) {
+        c, [before, limit = *limit](storage::TicketReader& r) { return r.customers(before, limit); },
+        [c, limit = *limit](List page) {
           std::optional<std::string> next;
           if (page.size() == limit && !page.empty()) next = std::to_string(page.back().id);
           c->respond(json(200, protocol::encode_customers(page, next)));

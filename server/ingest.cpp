@@ -7,7 +7,7 @@
 namespace touchpoint::server {
 
 Status write_files_ahead(App& app, std::vector<InboundContact>& contacts) {
-  storage::AttachmentStore files(app.data_dir + "/attachments");
+  auto files = storage::AttachmentStore::of_store(app.data_dir);
   for (auto& c : contacts) {
     if (c.email && c.email->raw_sha256.empty() && !c.email->raw.empty()) {
       auto h = files.put(c.email->raw, storage::AttachmentStore::Sync::deferred);

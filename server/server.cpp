@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "protocol/url.hpp"
 #include "server/app.hpp"
 #include "server/http_session.hpp"
 #include "server/imap_poller.hpp"
@@ -11,9 +12,8 @@
 #include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
 #include "server/secret.hpp"
-#include "server/smtp_connection.hpp"
-#include "protocol/url.hpp"
 #include "server/net.hpp"
+#include "server/smtp_connection.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -103,7 +103,7 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   int threads = config.io_threads;
   storage::Clock clock = store.clock();
   std::string data_dir = store.data_dir();
-  auto secret = load_or_create_secret(store.data_dir());  // beside the store it belongs to
+  auto secret = load_or_create_secret(data_dir);  // beside the store it belongs to
   if (!secret) return secret.error();
   std::unique_ptr<Server> server(new Server(
       std::make_unique<Impl>(std::move(config), std::move(store), std::move(pool).value())));
@@ -122,7 +122,7 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
     std::string host = url ? url->host : "localhost";
     auto mail = [&s, host](protocol::SmtpMode mode) {
       return [&s, host, mode](tcp::socket&& socket) {
-        std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host, s.app.email_routes)->run();
+        std::make_shared<SmtpConnection>(std::move(socket), s.app, mode, host)->run();
       };
     };
     auto smtp = listen(s.ioc, "smtp", s.app.config.smtp, mail(protocol::SmtpMode::smtp));

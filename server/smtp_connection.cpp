@@ -18,14 +18,13 @@ constexpr std::size_t kMaxLine = 1 << 20;  // one line of a message; far beyond 
 }  // namespace
 
 SmtpConnection::SmtpConnection(tcp::socket&& socket, App& app, protocol::SmtpMode mode,
-                               std::string hostname, const EmailRoutes& routes)
+                               std::string hostname)
     : stream_(std::move(socket)),
       app_(app),
       mode_(mode),
       hostname_(std::move(hostname)),
-      routes_(routes),
       session_(mode, hostname_, protocol::SmtpLimits{},
-               [this](std::string_view address) { return routes_.count(std::string(address)) > 0; }) {
+               [this](std::string_view address) { return app_.email_routes.count(std::string(address)) > 0; }) {
   beast::error_code ec;
   auto peer = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ip_ = peer.address().to_string();
@@ -130,7 +129,7 @@ void SmtpConnection::store(protocol::SmtpEnvelope message) {
                                               app_.now());
   std::set<std::string> channels;
   for (const auto& r : message.recipients)
-    if (auto it = routes_.find(r); it != routes_.end()) channels.insert(it->second);
+    if (auto it = app_.email_routes.find(r); it != app_.email_routes.end()) channels.insert(it->second);
   app_.blocking([&app = app_, answer, trace = std::move(trace), channels = std::move(channels),
                  message = std::move(message)]() mutable {
     auto parsed = protocol::parse_email(message.data, message.mail_from);

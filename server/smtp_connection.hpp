@@ -15,8 +15,7 @@ namespace touchpoint::server {
 
 class SmtpConnection : public std::enable_shared_from_this<SmtpConnection> {
  public:
-  SmtpConnection(tcp::socket&& socket, App& app, protocol::SmtpMode mode, std::string hostname,
-                 const EmailRoutes& routes);
+  SmtpConnection(tcp::socket&& socket, App& app, protocol::SmtpMode mode, std::string hostname);
   void run();
 
  private:
@@ -30,7 +29,6 @@ class SmtpConnection : public std::enable_shared_from_this<SmtpConnection> {
   App& app_;
   protocol::SmtpMode mode_;
   std::string hostname_;
-  const EmailRoutes& routes_;
   protocol::SmtpSession session_;
   std::string in_;        // bytes read, not yet processed
   std::string out_;       // replies not yet written

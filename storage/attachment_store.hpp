@@ -16,6 +16,8 @@ namespace touchpoint::storage {
 class AttachmentStore {
  public:
   explicit AttachmentStore(std::string dir);
+  // The store of a data directory (DATA/attachments).
+  static AttachmentStore of_store(const std::string& data_dir) { return AttachmentStore(data_dir + "/attachments"); }
   enum class Sync { now, deferred };
   // Returns the lowercase hex SHA-256 of data. Sync::now: durable on return. Sync::deferred:
   // written, durable only after sync_all() (which one flush serves for many files).

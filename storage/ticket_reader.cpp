@@ -1,12 +1,11 @@
 #include "storage/ticket_reader.hpp"
 
-#include "protocol/search_query.hpp"
-
 #include <algorithm>
 #include <climits>
 #include <map>
 #include <set>
 
+#include "protocol/search_query.hpp"
 #include "storage/attachment_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
@@ -51,7 +50,7 @@ auto guarded(F&& fn) -> decltype(fn()) {
 
 struct TicketReader::Impl {
   explicit Impl(const std::string& data_dir)
-      : db(open_db(database_path(data_dir), true)), files(data_dir + "/attachments") {}
+      : db(open_db(database_path(data_dir), true)), files(AttachmentStore::of_store(data_dir)) {}
   DbHandle db;
   AttachmentStore files;
   sqlite3* h() { return db.get(); }
@@ -94,9 +93,9 @@ struct TicketReader::Impl {
            "JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id "
            "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
            "ORDER BY o.next_attempt_at LIMIT ?2"};
-  // A mail conversation's Message-IDs (not the SHA-256 keys of mail that had none).
   Stmt message_files{h(), "SELECT filename, content_type, sha256 FROM attachments "
                           "WHERE message_id = ?1 ORDER BY id"};
+  // A mail conversation's Message-IDs (not the SHA-256 keys of mail that had none).
   Stmt mail_ids{h(), "SELECT external_id, direction FROM messages WHERE ticket_id = ?1 AND "
                      "channel_type = 'email' AND external_id IS NOT NULL AND "
                      "external_id NOT LIKE 'sha256:%' ORDER BY id"};

@@ -90,7 +90,7 @@ struct TicketStore::Impl {
       : options(o),
         db(open_db(database_path(o.data_dir), false)),
         ready(configure_and_migrate(db.get(), o)),
-        attachments(o.data_dir + "/attachments"),
+        attachments(AttachmentStore::of_store(o.data_dir)),
         last_activity(max_activity(db.get())) {}
 
   StoreOptions options;
@@ -354,13 +354,17 @@ struct TicketStore::Impl {
 
   // Moves an outbound message's delivery_status forward by a provider receipt; a receipt for
   // an id not recorded yet waits in early_receipts. Answers the change, if any.
+  // keep_early: a receipt for a send not yet committed waits for it (provider receipts can
+  // overtake our own COMMIT); a bounce about mail we never sent is simply nothing.
   std::optional<DeliveryChanged> apply_receipt(const std::string& channel_name,
-                                               const DeliveryReceipt& r, int64_t now) {
+                                               const DeliveryReceipt& r, int64_t now,
+                                               bool keep_early = true) {
     Stmt q(h(), "SELECT id, ticket_id, coalesce(delivery_status, '') FROM messages "
                 "WHERE dedup_key = ?1 AND channel_name = ?2 AND external_id = ?3 AND direction = 'out'");
     q.bind(1, dedup_key(channel_name, r.provider_id)).bind(2, channel_name).bind(3, r.provider_id);
     if (!q.step()) {
       q.reset();
+      if (!keep_early) return std::nullopt;
       Stmt prune(h(), "DELETE FROM early_receipts WHERE created_at < ?1");
       prune.bind(1, now - 86400).run();
       Stmt keep(h(), "INSERT OR IGNORE INTO early_receipts(channel_name, provider_id, status, "
@@ -458,15 +462,10 @@ struct TicketStore::Impl {
     }
     if (c.email && !c.email->bounced_message_id.empty()) {
       // Our mail bounced: the reply it reports on has failed, with the MTA's words.
-      Stmt ours(h(), "SELECT 1 FROM messages WHERE dedup_key = ?1 AND channel_name = ?2 AND "
-                     "external_id = ?3 AND direction = 'out'");
-      ours.bind(1, dedup_key(c.channel_name, c.email->bounced_message_id)).bind(2, c.channel_name);
-      ours.bind(3, c.email->bounced_message_id);
-      if (ours.step())
-        apply_receipt(c.channel_name,
-                      {c.email->bounced_message_id, "failed",
-                       c.email->bounce_status.empty() ? "bounced" : c.email->bounce_status},
-                      now);
+      apply_receipt(c.channel_name,
+                    {c.email->bounced_message_id, "failed",
+                     c.email->bounce_status.empty() ? "bounced" : c.email->bounce_status},
+                    now, /*keep_early=*/false);
     }
     index_message.bind(1, r.message_id).bind(2, c.text).run();
     name_files(r.message_id, c.attachments, hashes);
