@@ -1,5 +1,6 @@
 #include "server/curl_transfer.hpp"
 
+#include <cstdlib>
 #include <mutex>
 
 namespace touchpoint::server {
@@ -26,6 +27,9 @@ void set_mail_transfer_options(CURL* curl, const std::string& url, const std::st
     curl_easy_setopt(curl, CURLOPT_USERNAME, user.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
   }
+  // The same trust store as every other outbound TLS here: the system's, or SSL_CERT_FILE
+  // when an admin points it at their own CA (libcurl otherwise reads only its built-in path).
+  if (const char* ca = std::getenv("SSL_CERT_FILE"); ca && *ca) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_seconds);

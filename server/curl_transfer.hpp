@@ -11,7 +11,7 @@ namespace touchpoint::server {
 // curl_global_init, once per process; safe from any thread.
 void ensure_curl();
 
-// Sets url; STARTTLS when the server offers it for plain smtp:// and imap:// (smtps:// and
+// Sets url; the system's trust store (or SSL_CERT_FILE); STARTTLS when the server offers it for plain smtp:// and imap:// (smtps:// and
 // imaps:// are TLS from the start); AUTH when user is set; no signals; 15 s to connect and
 // timeout_seconds in all; libcurl's words for a failure in error (CURL_ERROR_SIZE bytes); and
 // an abort as soon as *stopping turns true.

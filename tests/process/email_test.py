@@ -571,5 +571,79 @@ class EmailTest(unittest.TestCase):
             self.assertTrue(os.path.exists(f"{self.data}/attachments/{sha[:2]}/{sha[2:4]}/{sha}"), sha)
 
 
+
+class SubmissionSecurityTest(unittest.TestCase):
+    """Replies through a submission server that demands STARTTLS and then AUTH, as real ones do:
+    aiosmtpd with a throwaway certificate our server trusts through SSL_CERT_FILE."""
+
+    def setUp(self):
+        import ssl
+        self.dir = temp_dir()
+        cert, key = self.dir + "/smtp.pem", self.dir + "/smtp.key"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        self.logins = []
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            from aiosmtpd.smtp import AuthResult
+            self.logins.append((mechanism, session.ssl is not None, auth_data.login, auth_data.password))
+            ok = auth_data.login == b"agent@acme.test" and auth_data.password == b"s3cret"
+            return AuthResult(success=ok, handled=False)  # aiosmtpd answers 535 itself
+
+        self.sink = Sink()
+        port = free_port()
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=port, tls_context=context,
+                                     require_starttls=True, authenticator=authenticate,
+                                     auth_require_tls=True)
+        self.controller.start()
+        self.config = CONFIG.format(sink_port=port) + """
+[[channel]]
+type = "email"
+name = "secure"
+address = "secure@acme.test"
+smtp_url = "smtp://127.0.0.1:{port}"
+smtp_user = "agent@acme.test"
+smtp_password = "{password}"
+"""
+        self.port, self.cert, self.data = port, cert, self.dir + "/data"
+
+    def tearDown(self):
+        if self.server.proc.poll() is None:
+            self.server.terminate()
+        self.controller.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def reply_through(self, password):
+        self.server = Touchpoint(BINARY, self.data, self.config.format(port=self.port, password=password),
+                                 extra_env=dict(ADMIN, SSL_CERT_FILE=self.cert), args=("--smtp", "127.0.0.1:0"),
+                                 listeners=("http", "smtp"))
+        self.send(mail("s1@example.org", "ada@example.org", "Hello", "Hi"), to=("secure@acme.test",))
+        ticket = self.message("s1@example.org")[0]
+        status, created = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {"body": "Hello Ada"})
+        self.assertEqual(status, 201)
+        return created["message_id"]
+
+    # The same client helpers as EmailTest.
+    send, message, api, rows, db, delivery = (EmailTest.send, EmailTest.message, EmailTest.api, EmailTest.rows,
+                                              EmailTest.db, EmailTest.delivery)
+
+    def test_a_reply_goes_out_over_starttls_after_auth(self):
+        message_id = self.reply_through("s3cret")
+        self.assertEqual(self.delivery(message_id, "sent")[0], "sent")
+        self.assertEqual(len(self.sink.wait_for(1)), 1)
+        self.assertEqual([(tls, login) for _, tls, login, _ in self.logins], [(True, b"agent@acme.test")])
+
+    def test_wrong_credentials_fail_the_reply_with_the_servers_words(self):
+        message_id = self.reply_through("wrong")
+        status, error, _ = self.delivery(message_id, "failed")
+        self.assertEqual(status, "failed")
+        self.assertIn("535", error)
+        self.assertEqual(self.sink.messages, [])
+        self.server.terminate()
+        self.assertNotIn(b"wrong", self.server.output)  # the password is never logged
+
 if __name__ == "__main__":
     unittest.main()
