@@ -1,6 +1,7 @@
 #include "protocol/attachments_json.hpp"
 
 #include "protocol/base64.hpp"
+#include "protocol/http_field.hpp"
 
 namespace touchpoint::protocol {
 namespace {
@@ -36,12 +37,14 @@ Result<std::vector<AttachmentIn>> read_attachments(const rapidjson::Value& v) {
     if (!filename) return filename.error();
     auto type = text(a, "content_type", kMaxContentTypeBytes, "application/octet-stream");
     if (!type) return type.error();
+    auto media_type = parse_media_type(*type);
+    if (!media_type) return bad("attachment content_type is not a media type (type/subtype)");
     auto data = a.FindMember("content_base64");
     if (data == a.MemberEnd() || !data->value.IsString())
       return bad("attachment content_base64 must be a string");
     auto bytes = base64_decode({data->value.GetString(), data->value.GetStringLength()});
     if (!bytes) return bad("attachment content_base64 is not valid base64");
-    out.push_back({std::move(filename).value(), std::move(type).value(), std::move(*bytes), ""});
+    out.push_back({std::move(filename).value(), std::move(*media_type), std::move(*bytes), ""});
   }
   return out;
 }

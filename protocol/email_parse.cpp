@@ -13,6 +13,7 @@
 #include "protocol/mail_rebuild.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/time.hpp"
+#include "protocol/utf8.hpp"
 
 namespace touchpoint::protocol {
 namespace {
@@ -22,13 +23,12 @@ constexpr const char* kEmptyReturnPath = "an empty return path (MAIL FROM:<>)";
 // Bytes in an unknown or lying charset to valid UTF-8: as they are when valid, else as
 // windows-1252 (what unlabelled Western mail almost always is), else with U+FFFD.
 std::string valid_utf8(std::string s) {
-  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) return s;
+  if (is_valid_utf8(s)) return s;  // not g_utf8_validate: it calls a NUL invalid
   gsize written = 0;
   GFreeString converted(g_convert(s.data(), static_cast<gssize>(s.size()), "UTF-8", "WINDOWS-1252",
                                   nullptr, &written, nullptr));
   if (converted.p) return std::string(converted.p, written);
-  GFreeString made(g_utf8_make_valid(s.data(), static_cast<gssize>(s.size())));
-  return made.str();
+  return repair_utf8(s);
 }
 
 std::string header(GMimeObject* o, const char* name) {
@@ -67,14 +67,32 @@ std::vector<std::string> message_ids(const std::string& value) {
   return out;
 }
 
+// A part's text as UTF-8, every byte of it. Converted here from the declared charset rather
+// than by g_mime_text_part_get_text, which hands back a C string: a NUL in the body (seen in
+// the wild) would cut the text there and leave the rest unstored and unsearchable. NULs carry
+// no meaning in mail text; they become U+FFFD.
 std::string part_text(GMimeObject* o) {
-  if (GMIME_IS_TEXT_PART(o)) {
-    // Converts from the declared charset; GMime falls back to its user charsets when unknown.
-    GFreeString text(g_mime_text_part_get_text(GMIME_TEXT_PART(o)));
-    if (text.p) return valid_utf8(text.str());
+  if (!GMIME_IS_PART(o)) return {};
+  std::string bytes = decoded_bytes(GMIME_PART(o));
+  std::string text;
+  const char* charset = GMIME_IS_TEXT_PART(o) ? g_mime_text_part_get_charset(GMIME_TEXT_PART(o))
+                                              : nullptr;
+  if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+      g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+    gsize written = 0;
+    char* converted = g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8",
+                                g_mime_charset_iconv_name(charset), nullptr, &written, nullptr);
+    if (converted) text.assign(converted, written);
+    g_free(converted);
   }
-  if (GMIME_IS_PART(o)) return valid_utf8(decoded_bytes(GMIME_PART(o)));
-  return {};
+  text = valid_utf8(text.empty() ? std::move(bytes) : std::move(text));
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\0') out += "\xEF\xBF\xBD";
+    else out += c;
+  }
+  return out;
 }
 
 struct Walk {

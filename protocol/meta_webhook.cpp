@@ -1,5 +1,6 @@
 #include "protocol/meta_webhook.hpp"
 
+#include "protocol/utf8.hpp"
 #include "protocol/identity.hpp"
 #include "protocol/json_read.hpp"
 #include "protocol/signature.hpp"
@@ -10,8 +11,11 @@ namespace {
 using json::Value;
 
 Result<rapidjson::Document> parse_json(std::string_view raw) {
+  // Checked for UTF-8 before parsing: invalid bytes can only sit inside strings, and become
+  // U+FFFD there, so nothing invalid reaches the store.
+  std::string text = repair_utf8(raw);
   rapidjson::Document doc;
-  doc.Parse(raw.data(), raw.size());
+  doc.Parse(text.data(), text.size());
   if (doc.HasParseError() || !doc.IsObject())
     return Error{Errc::bad_request, "the body is not a JSON object"};
   return doc;

@@ -1,5 +1,7 @@
 #include "protocol/query_string.hpp"
 
+#include "protocol/utf8.hpp"
+
 namespace touchpoint::protocol {
 namespace {
 
@@ -37,6 +39,9 @@ std::optional<std::map<std::string, std::string>> parse_query_string(std::string
   if (q == std::string_view::npos) return out;
   auto pairs = parse_form(target.substr(q + 1));
   if (!pairs) return std::nullopt;
+  // Query values reach SQL and FTS5 as text: bytes that are no UTF-8 are malformed input.
+  for (auto& [k, v] : *pairs)
+    if (!is_valid_utf8(k) || !is_valid_utf8(v)) return std::nullopt;
   for (auto& [k, v] : *pairs) out[k] = std::move(v);
   return out;
 }

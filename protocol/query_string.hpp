@@ -9,7 +9,7 @@
 
 namespace touchpoint::protocol {
 
-// nullopt when a %-escape is malformed.
+// nullopt when a %-escape is malformed or a key or value is not UTF-8.
 std::optional<std::map<std::string, std::string>> parse_query_string(std::string_view target);
 
 // An application/x-www-form-urlencoded body as the pairs it holds, in order, repeats kept.

@@ -1,5 +1,6 @@
 #include "protocol/telegram_webhook.hpp"
 
+#include "protocol/utf8.hpp"
 #include "protocol/json_read.hpp"
 #include "protocol/signature.hpp"
 
@@ -22,8 +23,9 @@ bool valid_telegram_secret(std::string_view token) {
 }
 
 Result<WebhookBatch> parse_telegram_update(std::string_view channel_name, std::string_view raw_body) {
+  std::string text = repair_utf8(raw_body);  // invalid bytes become U+FFFD, never stored
   rapidjson::Document doc;
-  doc.Parse(raw_body.data(), raw_body.size());
+  doc.Parse(text.data(), text.size());
   if (doc.HasParseError() || !doc.IsObject())
     return Error{Errc::bad_request, "the body is not a JSON object"};
   WebhookBatch out;

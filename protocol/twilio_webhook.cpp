@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/utf8.hpp"
 #include "protocol/identity.hpp"
 #include "protocol/signature.hpp"
 
@@ -14,9 +15,10 @@ const std::string* find(const FormPairs& params, std::string_view name) {
   return nullptr;
 }
 
+// Form values are percent-decoded bytes: invalid UTF-8 becomes U+FFFD, never stored.
 std::string value(const FormPairs& params, std::string_view name) {
   auto* v = find(params, name);
-  return v ? *v : std::string();
+  return v ? repair_utf8(*v) : std::string();
 }
 
 // The URL with its port removed, and with the scheme's default port made explicit.

@@ -2,13 +2,15 @@
 
 #include <sodium.h>
 
+#include "protocol/origin.hpp"
+
 namespace touchpoint::server {
 
-std::optional<std::string> bearer_token(const HttpRequest& req) {
+std::optional<Credential> credential_of(const HttpRequest& req) {
   constexpr std::string_view kBearer = "Bearer ";
   std::string_view auth = req.authorization;
   if (auth.substr(0, kBearer.size()) == kBearer && auth.size() > kBearer.size())
-    return std::string(auth.substr(kBearer.size()));
+    return Credential{std::string(auth.substr(kBearer.size())), false};
   std::string_view cookies = req.cookie;
   std::string prefix = std::string(kSessionCookie) + "=";
   while (!cookies.empty()) {
@@ -16,11 +18,23 @@ std::optional<std::string> bearer_token(const HttpRequest& req) {
     auto part = cookies.substr(0, end);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     if (part.substr(0, prefix.size()) == prefix && part.size() > prefix.size())
-      return std::string(part.substr(prefix.size()));
+      return Credential{std::string(part.substr(prefix.size())), true};
     if (end == std::string_view::npos) break;
     cookies.remove_prefix(end + 1);
   }
   return std::nullopt;
+}
+
+bool from_our_origin(const HttpRequest& req, std::string_view public_url) {
+  return protocol::from_our_origin(
+      {req.header("origin"), req.header("sec-fetch-site"), req.header("host")}, public_url);
+}
+
+std::string session_cookie(std::string_view token, int64_t max_age, std::string_view public_url) {
+  std::string c = std::string(kSessionCookie) + "=" + std::string(token) +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (public_url.substr(0, 8) == "https://") c += "; Secure";
+  return c;
 }
 
 std::string token_hash(std::string_view token) {
@@ -44,44 +58,59 @@ bool role_allows(std::string_view have, std::string_view need) {
   return rank(have) > 0 && rank(have) >= rank(need);
 }
 
-int64_t LoginLimiter::wait_for(std::map<std::string, Window>& m, const std::string& key,
-                               int limit) {
+LoginLimiter::Window* LoginLimiter::current(std::map<std::string, Window>& m,
+                                             const std::string& key,
+                                             std::chrono::steady_clock::time_point now) {
   auto it = m.find(key);
-  if (it == m.end()) return 0;
-  auto elapsed = std::chrono::steady_clock::now() - it->second.start;
-  if (elapsed >= limits_.window) {
+  if (it == m.end()) return nullptr;
+  if (now - it->second.start >= limits_.window) {
     m.erase(it);
-    return 0;
+    return nullptr;
   }
-  if (it->second.failures < limit) return 0;
-  return std::chrono::duration_cast<std::chrono::seconds>(limits_.window - elapsed).count() + 1;
+  return &it->second;
 }
 
-void LoginLimiter::bump(std::map<std::string, Window>& m, const std::string& key) {
+int64_t LoginLimiter::seconds_left(const Window& w, std::chrono::steady_clock::time_point now) const {
+  return std::chrono::duration_cast<std::chrono::seconds>(limits_.window - (now - w.start)).count() + 1;
+}
+
+int64_t LoginLimiter::begin(const std::string& account, const std::string& address) {
   auto now = std::chrono::steady_clock::now();
-  auto& w = m[key];
-  if (w.failures == 0 || now - w.start >= limits_.window) w = Window{0, now};
-  ++w.failures;
-}
-
-int64_t LoginLimiter::retry_after(const std::string& account, const std::string& address) {
+  std::string pair = account + '\n' + address;
   std::lock_guard lock(mu_);
-  return std::max(wait_for(accounts_, account, limits_.per_account),
-                  wait_for(addresses_, address, limits_.per_address));
-}
-
-void LoginLimiter::failed(const std::string& account, const std::string& address) {
-  std::lock_guard lock(mu_);
+  int64_t wait = 0;
+  if (auto* w = current(addresses_, address, now); w && w->failures >= limits_.per_address)
+    wait = std::max(wait, seconds_left(*w, now));
+  if (auto* w = current(pairs_, pair, now); w && w->failures >= limits_.per_pair)
+    wait = std::max(wait, seconds_left(*w, now));
+  if (auto* w = current(accounts_, account, now); w && w->failures >= limits_.per_account) {
+    auto since = now - w->last;
+    if (since < limits_.account_spacing)
+      wait = std::max<int64_t>(
+          wait, std::chrono::duration_cast<std::chrono::seconds>(limits_.account_spacing - since)
+                        .count() + 1);
+  }
+  if (wait > 0) return wait;
   // Bounded memory under a spray of made-up accounts: forget everything rather than grow.
-  if (accounts_.size() > 100000) accounts_.clear();
-  if (addresses_.size() > 100000) addresses_.clear();
-  bump(accounts_, account);
-  bump(addresses_, address);
+  for (auto* m : {&addresses_, &pairs_, &accounts_})
+    if (m->size() > 100000) m->clear();
+  using Counted = std::pair<std::map<std::string, Window>*, const std::string*>;
+  for (auto [m, key] : {Counted{&addresses_, &address}, Counted{&pairs_, &pair},
+                        Counted{&accounts_, &account}}) {
+    auto& w = (*m)[*key];
+    if (w.failures == 0 || now - w.start >= limits_.window) w = Window{0, now, now};
+    ++w.failures;
+    w.last = now;
+  }
+  return 0;
 }
 
-void LoginLimiter::succeeded(const std::string& account) {
+void LoginLimiter::succeeded(const std::string& account, const std::string& address) {
   std::lock_guard lock(mu_);
   accounts_.erase(account);
+  pairs_.erase(account + '\n' + address);
+  if (auto it = addresses_.find(address); it != addresses_.end() && --it->second.failures <= 0)
+    addresses_.erase(it);
 }
 
 }  // namespace touchpoint::server

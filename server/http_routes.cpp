@@ -1,6 +1,7 @@
 #include "server/http_routes.hpp"
 
 #include "protocol/api_channel.hpp"
+#include "protocol/ascii.hpp"
 #include "protocol/json_error.hpp"
 #include "server/api_routes.hpp"
 #include "server/email_webhooks.hpp"
@@ -12,12 +13,6 @@ namespace touchpoint::server {
 namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
-bool is_json(std::string_view content_type) {
-  auto base = content_type.substr(0, content_type.find(';'));
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  return base == "application/json";
-}
 
 HttpResponse json(int status, std::string body) {
   return HttpResponse{status, "application/json", std::move(body), {}};
@@ -81,6 +76,12 @@ std::size_t body_limit_for(std::string_view target) {
   if (starts("/api/v1/tickets/") && path.size() > 9 && path.substr(path.size() - 9) == "/messages")
     return kMaxReplyRequestBytes;
   return kMaxBodyBytes;
+}
+
+bool is_json(std::string_view content_type) {
+  auto base = content_type.substr(0, content_type.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  return protocol::ascii_lower(base) == "application/json";
 }
 
 int to_http(Errc code) {

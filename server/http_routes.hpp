@@ -22,6 +22,9 @@ std::size_t body_limit_for(std::string_view target);
 void handle_request(App& app, const HttpRequest& req, const Respond& respond,
                     std::string_view& route_out);
 
+// True for "application/json", with or without parameters.
+bool is_json(std::string_view content_type);
+
 // The one place an Errc becomes an HTTP status.
 int to_http(Errc code);
 HttpResponse error_response(const Error& e);

@@ -5,6 +5,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "protocol/ascii.hpp"
+#include "protocol/http_field.hpp"
+#include "protocol/utf8.hpp"
 #include "protocol/json_error.hpp"
 #include "protocol/query_string.hpp"
 #include "server/auth.hpp"
@@ -107,7 +109,23 @@ void HttpSession::on_response(HttpResponse r) {
   res_.result(static_cast<http::status>(r.status));
   res_.set(http::field::server, "touchpoint");
   res_.set(http::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) res_.set(k, v);
+  res_.set("X-Content-Type-Options", "nosniff");
+  // Everything under /api/ answers for a signed-in caller (or hands out a token): never cached.
+  if (route_.substr(0, 5) == "/api/") res_.set(http::field::cache_control, "no-store");
+  for (auto& [k, v] : r.headers) {
+    // A header built from stored text must not start another header (response splitting).
+    if (!protocol::is_http_token(k) || !protocol::is_field_value(v)) {
+      spdlog::error("{}: dropped header {} with a value no HTTP header may carry", route_, k);
+      continue;
+    }
+    res_.set(k, v);
+  }
+  // The last guard of "never emit invalid UTF-8": text stored before inputs were checked, or
+  // a path we missed, still leaves as valid JSON (U+FFFD where the bytes were broken).
+  if (r.content_type.substr(0, 16) == "application/json" && !protocol::is_valid_utf8(r.body)) {
+    spdlog::warn("{}: repaired invalid UTF-8 in a JSON answer", route_);
+    r.body = protocol::repair_utf8(r.body);
+  }
   res_.body() = std::move(r.body);
   bool keep_alive = keep_alive_ && !app_.draining.load();
   res_.keep_alive(keep_alive);
@@ -125,6 +143,7 @@ void HttpSession::fail_request(http::status status, std::string_view code,
   res_.result(status);
   res_.set(http::field::server, "touchpoint");
   res_.set(http::field::content_type, "application/json");
+  res_.set("X-Content-Type-Options", "nosniff");
   if (status == http::status::service_unavailable) res_.set(http::field::retry_after, "1");
   res_.body() = protocol::encode_error(code, message);
   res_.keep_alive(false);  // the rest of the stream cannot be trusted
@@ -159,8 +178,16 @@ void HttpSession::do_upgrade() {
   probe.cookie = std::string(req[http::field::cookie]);
   if (auto t = query->find("token"); t != query->end() && probe.authorization.empty())
     probe.authorization = "Bearer " + t->second;
-  auto token = bearer_token(probe);
-  if (!token) return fail_request(http::status::unauthorized, "unauthorized", "sign in first");
+  for (auto field : {http::field::origin, http::field::host})
+    probe.headers.emplace_back(protocol::ascii_lower(http::to_string(field)), std::string(req[field]));
+  probe.headers.emplace_back("sec-fetch-site", std::string(req["Sec-Fetch-Site"]));
+  auto credential = credential_of(probe);
+  if (!credential) return fail_request(http::status::unauthorized, "unauthorized", "sign in first");
+  // Cross-site WebSocket hijacking: any page may open a WebSocket to us and the browser sends
+  // our cookie with it. On the cookie alone, only our own pages may listen.
+  if (credential->from_cookie && !from_our_origin(probe, app_.config.public_url))
+    return fail_request(http::status::forbidden, "forbidden",
+                        "cross-site WebSocket refused: connect from Touchpoint's own pages");
   std::optional<int64_t> after;
   if (auto a = query->find("after"); a != query->end()) {
     try {
@@ -172,7 +199,7 @@ void HttpSession::do_upgrade() {
   std::string epoch = query->count("epoch") ? query->at("epoch") : "";
   auto self = shared_from_this();
   bool queued = app_.readers.submit<std::optional<Principal>>(
-      [hash = token_hash(*token), now = app_.now()](storage::TicketReader& r) {
+      [hash = token_hash(credential->token), now = app_.now()](storage::TicketReader& r) {
         return r.authenticate(hash, now);
       },
       [self, after, epoch](Result<std::optional<Principal>> who) {

@@ -1,6 +1,7 @@
 #include "server/hub.hpp"
 
-
+#include "protocol/utf8.hpp"
+#include "protocol/websocket_frame.hpp"
 #include "server/passwords.hpp"
 
 namespace touchpoint::server {
@@ -13,8 +14,10 @@ void Hub::publish(const std::string& type, const std::string& data) {
   {
     std::lock_guard lock(mu_);
     ++seq_;
-    event = std::make_shared<const std::string>(R"({"type":")" + type + R"(","seq":)" +
-                                                std::to_string(seq_) + R"(,"data":)" + data + "}");
+    // Framed once here; every console writes these same bytes.
+    event = std::make_shared<const std::string>(protocol::ws_text_frame(
+        R"({"type":")" + type + R"(","seq":)" + std::to_string(seq_) + R"(,"data":)" +
+        protocol::repair_utf8(data) + "}"));
     recent_.emplace_back(seq_, event);
     if (recent_.size() > kReplay) recent_.pop_front();
     auto alive = sinks_.begin();

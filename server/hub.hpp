@@ -18,7 +18,8 @@ namespace touchpoint::server {
 class LiveSink {
  public:
   virtual ~LiveSink() = default;
-  virtual void send(std::shared_ptr<const std::string> event) = 0;  // any thread
+  // event: one WebSocket text frame, encoded once and shared by every sink. Any thread.
+  virtual void send(std::shared_ptr<const std::string> event) = 0;
 };
 
 class Hub {
@@ -29,7 +30,7 @@ class Hub {
   void publish(const std::string& type, const std::string& data);
 
   struct Joined {
-    std::vector<std::shared_ptr<const std::string>> replay;  // events after `after`, in order
+    std::vector<std::shared_ptr<const std::string>> replay;  // frames after `after`, in order
     bool resync = false;  // what was asked for is gone: reload, then follow live
     int64_t seq = 0;      // the last event number at join
   };

@@ -57,6 +57,9 @@ std::string Metrics::render(const storage::StoreWriter& writer) const {
   out += "# HELP touchpoint_commit_seconds Time to run and commit one group.\n";
   out += "# TYPE touchpoint_commit_seconds histogram\n";
   writer.commit_seconds().render(out, "touchpoint_commit_seconds");
+  out += "# HELP touchpoint_wal_bytes Size of the SQLite write-ahead log after the last checkpoint.\n";
+  out += "# TYPE touchpoint_wal_bytes gauge\n";
+  out += "touchpoint_wal_bytes " + std::to_string(writer.wal_bytes()) + "\n";
   return out;
 }
 

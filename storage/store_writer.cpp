@@ -13,7 +13,7 @@ StoreWriter::StoreWriter(TicketStore store, Options options)
       batch_sizes_({1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000}),
       commit_seconds_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}),
       checkpointer_(std::make_unique<WalCheckpointer>(database_path(store_.data_dir()),
-                                                      std::chrono::milliseconds(500))),
+                                                      WalCheckpointer::Options{})),
       thread_([this] { run(); }) {}
 
 StoreWriter::~StoreWriter() { stop(); }
@@ -26,6 +26,8 @@ void StoreWriter::stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
+
+std::int64_t StoreWriter::wal_bytes() const { return checkpointer_->wal_bytes(); }
 
 std::size_t StoreWriter::queue_depth() const {
   std::lock_guard lock(mu_);

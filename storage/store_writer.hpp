@@ -9,6 +9,7 @@
 // COMMIT that contains their operation returned; a completion must not block (post elsewhere).
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -45,6 +46,7 @@ class StoreWriter {
   void stop();
 
   std::size_t queue_depth() const;
+  std::int64_t wal_bytes() const;  // the -wal file's size after the last checkpoint
   const protocol::Histogram& batch_sizes() const { return batch_sizes_; }
   const protocol::Histogram& commit_seconds() const { return commit_seconds_; }
 

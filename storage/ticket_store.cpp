@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "protocol/http_field.hpp"
 #include "storage/attachment_store.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -66,6 +67,9 @@ static bool configure_and_migrate(sqlite3* db, const StoreOptions& o) {
   exec(db, "PRAGMA synchronous=FULL");
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, "PRAGMA wal_autocheckpoint=0");
+  // When a checkpoint let the WAL start over, cut its file back to this, so a burst does not
+  // leave a huge file behind (WalCheckpointer keeps it from growing without bound).
+  exec(db, "PRAGMA journal_size_limit=67108864");
   // Every request of a group is a savepoint; its statement journal must not be a temp file.
   exec(db, "PRAGMA temp_store=MEMORY");
   exec(db, ("PRAGMA cache_size=-" + std::to_string(o.cache_mib * 1024)).c_str());
@@ -495,7 +499,10 @@ struct TicketStore::Impl {
   void name_files(int64_t message_id, const std::vector<AttachmentIn>& files,
                   const std::vector<std::string>& hashes) {
     for (std::size_t i = 0; i < files.size(); ++i) {
-      insert_attachment.bind(1, message_id).bind(2, files[i].filename).bind(3, files[i].content_type);
+      // Every channel's files pass here: a type that is no media type is never stored, so it
+      // can never reach a download's headers.
+      insert_attachment.bind(1, message_id).bind(2, files[i].filename)
+          .bind(3, protocol::media_type_or_bytes(files[i].content_type));
       insert_attachment.bind(4, static_cast<int64_t>(files[i].data.size())).bind(5, hashes[i]).run();
     }
   }
@@ -609,8 +616,8 @@ Status TicketStore::record_media(const MediaJob& job, const MediaOutcome& o, int
     if (o.kind == MediaFetchKind::stored) {
       // The webhook's own word on the type first; a CDN's answer header is often generic.
       std::string type = job.content_type.empty() ? o.content_type : job.content_type;
-      if (type.empty()) type = "application/octet-stream";
-      d.insert_attachment.bind(1, job.message_id).bind(2, protocol::media_filename(job)).bind(3, type);
+      d.insert_attachment.bind(1, job.message_id).bind(2, protocol::media_filename(job))
+          .bind(3, protocol::media_type_or_bytes(type));
       d.insert_attachment.bind(4, static_cast<int64_t>(o.bytes.size())).bind(5, hash).run();
     } else if (o.kind == MediaFetchKind::failed) {
       d.event({.ticket_id = job.ticket_id, .type = "message.media_failed", .actor_type = "system",
@@ -1186,6 +1193,13 @@ Status TicketStore::update_agent(int64_t agent_id, const std::optional<std::stri
     Stmt t(d.h(), "UPDATE auth_tokens SET role = ?2 WHERE agent_id = ?1 AND "
                   "(role = 'admin' OR (role = 'supervisor' AND ?2 = 'agent'))");
     if (new_role != "admin") t.bind(1, agent_id).bind(2, new_role).run();
+    // Deactivation revokes every token for good: reactivating the agent must not bring back a
+    // session (or integration token) someone kept from before.
+    if (was_active && !now_active) {
+      Stmt r(d.h(), "UPDATE auth_tokens SET revoked_at = ?2 WHERE agent_id = ?1 AND "
+                    "revoked_at IS NULL");
+      r.bind(1, agent_id).bind(2, d.options.now()).run();
+    }
     d.event({.type = "agent.updated", .actor_type = "system", .actor_id = agent_id,
              .old_value = old_role + (was_active ? "" : " inactive"),
              .new_value = new_role + (now_active ? "" : " inactive")},

@@ -2,9 +2,17 @@
 // Runs WAL checkpoints on its own connection and thread, so the writer never pauses for one
 // (they take 100-200 ms on a large WAL). The writer sets wal_autocheckpoint=0.
 //
+// The WAL stays bounded: a PASSIVE checkpoint every `every` copies what it can without waiting
+// for anyone; when the WAL file has still grown past `restart_above` (continuous writes kept it
+// from ever being fully copied, so the writer never wrapped to its start), a RESTART waits for
+// the writer's next gap, so the following transaction starts the WAL over and the writer's
+// journal_size_limit truncates the file.
+//
 // Thread-safe. Stops (with a final TRUNCATE checkpoint) on destruction.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,15 +21,27 @@ namespace touchpoint::storage {
 
 class WalCheckpointer {
  public:
-  WalCheckpointer(std::string db_path, std::chrono::milliseconds every);
+  struct Options {
+    std::chrono::milliseconds every{200};
+    std::int64_t restart_above = 64 << 20;  // bytes of WAL file
+  };
+  WalCheckpointer(std::string db_path, Options options);
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
+  // Size of the -wal file after the last checkpoint, in bytes (for /metrics).
+  std::int64_t wal_bytes() const { return wal_bytes_.load(); }
+  // Checkpoints that copied every frame, and ones that could not (a reader or error).
+  std::int64_t completed() const { return completed_.load(); }
+
  private:
   void run();
+  void checkpoint(void* db, int mode);
   std::string db_path_;
-  std::chrono::milliseconds every_;
+  Options options_;
+  std::atomic<std::int64_t> wal_bytes_{0};
+  std::atomic<std::int64_t> completed_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
