@@ -294,6 +294,10 @@ std::string encode_message_created(const MessageCreated& m) {
     str(w, "queued");
   else
     w.Null();
+  if (m.duplicate) {
+    w.Key("duplicate");
+    w.Bool(true);
+  }
   w.EndObject();
   return done(buf);
 }

@@ -236,11 +236,12 @@ ParsedEmail parse_email(std::string_view raw, std::string_view mail_from) {
 }
 
 InboundContact email_contact(const std::string& channel_name, const ParsedEmail& mail,
-                             std::string raw) {
+                             std::string raw, std::size_t our_trace_bytes) {
   InboundContact c;
   c.channel_type = "email";
   c.channel_name = channel_name;
-  c.external_id = mail.message_id.empty() ? "sha256:" + sha256_hex(raw) : mail.message_id;
+  std::string_view as_sent = std::string_view(raw).substr(std::min(our_trace_bytes, raw.size()));
+  c.external_id = mail.message_id.empty() ? "sha256:" + sha256_hex(as_sent) : mail.message_id;
   if (auto address = normalize_email(mail.from_address)) c.from.push_back({"email", *address});
   c.from_name = mail.from_name;
   c.subject = mail.subject.empty() ? "(no subject)" : mail.subject;

@@ -41,9 +41,12 @@ ParsedEmail parse_email(std::string_view raw, std::string_view mail_from);
 
 // The contact to ingest on one email channel: the sender's email identity, the reply part as
 // the message body (the whole text kept too), the threading and loop facts, the raw message.
-// The idempotency key is the Message-ID, or the raw message's SHA-256 when there is none.
+// The idempotency key is the Message-ID, or when there is none the SHA-256 of the message as
+// its sender sent it: raw without the first `our_trace_bytes` (the Return-Path and Received
+// lines we put in front, which name the time and the client's address and so differ on every
+// redelivery of the same mail).
 InboundContact email_contact(const std::string& channel_name, const ParsedEmail& mail,
-                             std::string raw);
+                             std::string raw, std::size_t our_trace_bytes = 0);
 
 // Mail whose sender is one of our own support addresses (a forwarding rule or an autoresponder
 // sending our mail back, a test from the support mailbox) is flagged automatic, so it never

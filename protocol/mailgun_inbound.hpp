@@ -14,7 +14,8 @@
 namespace touchpoint::protocol {
 
 // A signed timestamp further than this from our clock, either way, is refused: a captured
-// request cannot be replayed later (one replayed sooner is a duplicate and stores nothing).
+// request cannot be replayed later; within the window, server/replay_guard refuses a token that
+// already signed another mail.
 inline constexpr int64_t kMailgunFreshnessSeconds = 300;
 
 // "" when the form is Mailgun's and fresh; otherwise why not, for the 401.

@@ -101,6 +101,9 @@ struct AgentMessage {
   std::vector<std::string> parameters;   // the template's {{1}}, {{2}}, ...
   std::string tag;                       // Messenger / Instagram message tag, e.g. HUMAN_AGENT
   std::vector<AttachmentIn> attachments; // files: on notes, and on replies where the channel sends them
+  // The Idempotency-Key header: the same key again from the same agent answers the first
+  // reply's ids and stores and sends nothing (a retry after a lost 201). Empty: none.
+  std::string idempotency_key;
 
   static AgentMessage text(std::string body, bool internal = false) {
     AgentMessage m;
@@ -114,6 +117,7 @@ struct MessageCreated {
   int64_t message_id = 0;
   int64_t ticket_id = 0;
   bool queued_for_delivery = false;
+  bool duplicate = false;  // its Idempotency-Key was seen: these are the first reply's ids
 };
 
 }  // namespace touchpoint

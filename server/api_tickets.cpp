@@ -155,6 +155,10 @@ void patch_ticket(const CallPtr& c) {
 void post_message(const CallPtr& c) {
   auto m = protocol::parse_agent_message(c->req.body);
   if (!m) return c->respond(error_response(m.error()));
+  std::string_view key = c->req.header("idempotency-key");
+  if (key.size() > 255 || !protocol::is_field_value(key))
+    return c->respond(error_response({Errc::bad_request, "Idempotency-Key must be 1 to 255 visible characters"}));
+  m->idempotency_key = std::string(key);
   write<MessageCreated>(
       c,
       [id = c->ids[0], msg = m.value(), agent = c->who.agent_id,
@@ -162,6 +166,7 @@ void post_message(const CallPtr& c) {
         return s.add_agent_message(id, msg, agent, templates);
       },
       [c, internal = m->internal](MessageCreated created) {
+        if (created.duplicate) return c->respond(json(201, protocol::encode_message_created(created)));
         if (created.queued_for_delivery) c->app.nudge_outbox();
         c->app.hub.publish("message.created",
                            protocol::live_message(created.ticket_id, created.message_id, "out",

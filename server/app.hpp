@@ -8,10 +8,13 @@
 #include <vector>
 
 #include "server/auth.hpp"
+#include "protocol/mailgun_inbound.hpp"
 #include "server/config.hpp"
 #include "server/http_types.hpp"
 #include "server/hub.hpp"
+#include "server/idle_connections.hpp"
 #include "server/metrics.hpp"
+#include "server/replay_guard.hpp"
 #include "storage/reader_pool.hpp"
 #include "storage/store_writer.hpp"
 
@@ -34,7 +37,9 @@ struct App {
   storage::StoreWriter& writer;
   storage::ReaderPool& readers;
   LoginLimiter login_limiter;
+  ReplayGuard mailgun_tokens{protocol::kMailgunFreshnessSeconds};
   Hub hub;
+  IdleConnections idle;  // HTTP connections waiting for a request: shed when out of descriptors
   storage::Clock now = storage::system_clock_now;
   std::function<void()> nudge_outbox = [] {};  // a reply was queued: send it now
   std::function<void()> nudge_media = [] {};   // media downloads were queued: fetch them now

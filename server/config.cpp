@@ -130,6 +130,13 @@ Result<Config> load_config(const std::string& path) {
   if (auto* server = root["server"].as_table()) {
     for (auto&& [key, node] : *server) {
       std::string k(key.str());
+      if (k == "min_free_disk_mb") {
+        auto v = node.value<int64_t>();
+        if (!v || *v < 0 || *v > 1000000)
+          return bad(path + ": server.min_free_disk_mb must be a number of MiB, 0..1000000");
+        c.min_free_disk_mb = *v;
+        continue;
+      }
       if (k == "io_threads" || k == "outbox_retry_base_seconds" || k == "outbox_poll_ms") {
         auto v = node.value<int64_t>();
         if (!v || *v < 0 || *v > 86400000) return bad(path + ": server." + k + " must be a number");
@@ -230,13 +237,18 @@ Status validate_imap(const ChannelConfig& ch) {
 }  // namespace
 
 Status validate(const Config& c) {
-  std::set<std::pair<std::string, std::string>> seen;
+  // Names are unique across types (the contract): deduplication is keyed on the name, so an
+  // api and an email channel of one name would swallow each other's messages.
+  std::map<std::string, std::string> seen;  // name -> type
   for (const auto& ch : c.channels) {
     if (!kTypes.count(ch.type)) return bad("channel type '" + ch.type + "' is not known");
     if (ch.name.empty() || ch.name.find('/') != std::string::npos)
       return bad("every channel needs a name without '/'");
-    if (!seen.insert({ch.type, ch.name}).second)
-      return bad("channel " + ch.type + "/" + ch.name + " is defined twice");
+    if (auto [it, fresh] = seen.emplace(ch.name, ch.type); !fresh)
+      return bad(it->second == ch.type
+                     ? "channel " + ch.type + "/" + ch.name + " is defined twice"
+                     : "channel name '" + ch.name + "' is used by a " + it->second + " and a " +
+                           ch.type + " channel; names must be unique across types");
     for (const auto& k : required_keys(ch.type))
       if (ch.get(k).empty()) return bad("channel " + ch.name + " needs " + k);
     if (ch.type == "telegram" && !protocol::valid_telegram_secret(ch.get("secret_token")))

@@ -54,6 +54,7 @@ struct Config {
   int io_threads = 1;
   int64_t outbox_retry_base_seconds = 5;  // first retry after this, doubling up to an hour
   int64_t outbox_poll_ms = 1000;          // how often due retries are looked for
+  int64_t min_free_disk_mb = 64;          // below this free on the data disk, writes answer 503
   std::vector<ChannelConfig> channels;
 
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;

@@ -39,7 +39,11 @@ Result<InboundContact> read_delivery(App& app, std::string_view provider, const 
   if (std::string why = protocol::check_mailgun_signature(ch.get("mailgun_signing_key"), *form, app.now());
       !why.empty())
     return Error{Errc::unauthorized, "Mailgun signature refused: " + why};
-  return protocol::parse_mailgun_inbound(ch.name, *form);
+  auto contact = protocol::parse_mailgun_inbound(ch.name, *form);
+  if (contact && !app.mailgun_tokens.admit(ch.name + "\n" + form->get("token"),
+                                           contact->external_id, app.now()))
+    return Error{Errc::unauthorized, "Mailgun signature refused: its token already signed another mail"};
+  return contact;
 }
 
 }  // namespace

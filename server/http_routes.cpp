@@ -24,11 +24,16 @@ HttpResponse unavailable(std::string message) {
   return r;
 }
 
+// Healthy means ingest can write: the ping goes through the same writer, in a group like any
+// other, so a disk below the reserve (every group refused) or a failing store answers 503 here
+// exactly when it does for messages.
 void health(App& app, const Respond& respond) {
   bool queued = app.writer.submit<Unit>(
       [](storage::TicketStore& s) { return s.ping(); },
-      [respond](Status r) {
-        respond(r ? json(200, R"({"status":"ok"})") : unavailable("the store is not writable"));
+      [respond, &app](Status r) {
+        if (r) return respond(json(200, R"({"status":"ok"})"));
+        respond(unavailable(app.writer.disk_low() ? "the data disk is below its free-space reserve"
+                                                  : "the store is not writable"));
       });
   if (!queued) respond(unavailable("the store is busy"));
 }

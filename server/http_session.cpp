@@ -21,6 +21,19 @@ constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
 HttpSession::HttpSession(tcp::socket&& socket, App& app) : stream_(std::move(socket)), app_(app) {}
 
+HttpSession::~HttpSession() { not_idle(); }
+
+void HttpSession::not_idle() {
+  if (idle_ticket_) app_.idle.done(std::exchange(idle_ticket_, 0));
+}
+
+void HttpSession::shed() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    if (self->idle_ticket_) self->stream_.socket().close(ignored);  // the read ends; so do we
+  });
+}
+
 void HttpSession::run() {
   // We may be on the acceptor's executor: start on our own strand.
   net::dispatch(stream_.get_executor(),
@@ -32,6 +45,7 @@ void HttpSession::do_read() {
   parser_->header_limit(kMaxHeaderBytes);
   parser_->body_limit(kMaxAnyBodyBytes);  // until the path tells which limit applies
   stream_.expires_after(kRequestTimeout);
+  idle_ticket_ = app_.idle.waiting(weak_from_this());
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
 }
@@ -39,6 +53,7 @@ void HttpSession::do_read() {
 // The limit is checked against Content-Length as soon as the headers are in, so a client
 // learns at once without uploading the body; a chunked body is cut off at the limit.
 void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+  not_idle();
   if (ec) return on_read(ec, bytes);
   std::size_t limit = body_limit_for(parser_->get().target());
   if (auto length = parser_->content_length(); length && *length > limit)

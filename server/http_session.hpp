@@ -10,14 +10,17 @@
 #include <optional>
 
 #include "server/app.hpp"
+#include "server/idle_connections.hpp"
 #include "server/net.hpp"
 
 namespace touchpoint::server {
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class HttpSession : public Sheddable, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket&& socket, App& app);
+  ~HttpSession() override;
   void run();
+  void shed() override;  // out of file descriptors: close if still waiting for a request
 
  private:
   void do_read();
@@ -28,6 +31,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void fail_request(http::status status, std::string_view code, std::string_view message);
   void do_close();
   void do_upgrade();
+  void not_idle();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -38,6 +42,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   unsigned version_ = 11;
   std::string_view route_;
   std::chrono::steady_clock::time_point started_;
+  std::uint64_t idle_ticket_ = 0;  // in App::idle while waiting for a request
 };
 
 }  // namespace touchpoint::server

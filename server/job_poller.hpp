@@ -61,13 +61,20 @@ class JobPoller {
         if (due) start_due(std::move(due).value());
         settled_during_poll_.clear();  // the next read begins after those commits
         if (again_) return poll();
-        timer_.expires_after(poll_every_);
-        timer_.async_wait([this](boost::system::error_code ec) {
-          if (!ec && !stopped_ && !polling_) poll();
-        });
+        arm_timer();
       });
     });
-    if (!queued) polling_ = false;  // busy: the next timer or nudge tries again
+    if (!queued) {  // the readers are busy: try again at the next tick, never stop polling
+      polling_ = false;
+      arm_timer();
+    }
+  }
+
+  void arm_timer() {
+    timer_.expires_after(poll_every_);
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !stopped_ && !polling_) poll();
+    });
   }
 
   void start_due(std::vector<Job> jobs) {

@@ -19,6 +19,7 @@ namespace touchpoint::server {
 namespace {
 constexpr auto kDrainPoll = std::chrono::milliseconds(5);
 constexpr auto kDrainDeadline = std::chrono::seconds(20);
+constexpr std::size_t kShedPerExhaustion = 16;
 
 // Binds one listener (http, smtp, lmtp) on HOST:PORT; errors name the listener and address.
 Result<std::shared_ptr<Listener>> listen(net::io_context& ioc, const std::string& name,
@@ -36,11 +37,23 @@ Result<std::shared_ptr<Listener>> listen(net::io_context& ioc, const std::string
 }
 }  // namespace
 
+Status probe_listeners(const Config& config) {
+  net::io_context ioc;
+  std::vector<std::pair<std::string, std::string>> wanted = {{"http", config.http}};
+  bool mail = !config.email_routes().empty();  // as start() decides
+  if (mail) wanted.emplace_back("smtp", config.smtp);
+  if (mail && config.lmtp) wanted.emplace_back("lmtp", *config.lmtp);
+  for (const auto& [name, where] : wanted)
+    if (auto l = listen(ioc, name, where, [](tcp::socket&&) {}); !l) return l.error();
+  return ok();  // the listeners close here; start() binds them again moments later
+}
+
 // Declaration order is destruction order reversed: the io_context (and every session) dies
 // before App and the writer they reference.
 struct Server::Impl {
   Impl(Config config, storage::TicketStore store, std::unique_ptr<storage::ReaderPool> pool)
-      : writer(std::move(store)),
+      : writer(std::move(store),
+               storage::StoreWriter::Options{.min_free_bytes = config.min_free_disk_mb << 20}),
         readers(std::move(pool)),
         app(std::move(config), writer, *readers),
         signals(ioc) {}
@@ -159,6 +172,9 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   for (const auto& ch : s.app.config.channels)
     if (ch.type == "email" && !ch.get("imap_url").empty())
       s.imap.push_back(std::make_unique<ImapPoller>(s.app, ch));
+  // Out of file descriptors: close the longest-idle HTTP connections so new clients get in.
+  for (auto* l : {s.http.get(), s.smtp.get(), s.lmtp.get()})
+    if (l) l->on_exhausted([&s] { s.app.idle.shed_oldest(kShedPerExhaustion); });
   s.http->run();
   auto ep = s.http->local_endpoint();
   spdlog::info("http listening on {}:{}", ep.address().to_string(), ep.port());

@@ -9,6 +9,10 @@
 
 namespace touchpoint::server {
 
+// Binds every listener config asks for and lets go at once: serve checks its ports before it
+// creates or migrates anything, so a taken port leaves the data directory as it was.
+Status probe_listeners(const Config& config);
+
 class Server {
  public:
   // Binds the listeners and starts serving on background threads. Fails with a clear message

@@ -136,7 +136,7 @@ void SmtpConnection::store(protocol::SmtpEnvelope message) {
     std::string raw = trace + message.data;
     std::vector<InboundContact> contacts;
     for (const auto& name : channels) {
-      contacts.push_back(protocol::email_contact(name, parsed, raw));
+      contacts.push_back(protocol::email_contact(name, parsed, raw, trace.size()));
       protocol::flag_own_mail(contacts.back(), app.email_routes);
     }
     if (auto written = write_files_ahead(app, contacts); !written) {

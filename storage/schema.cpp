@@ -282,6 +282,17 @@ CREATE TABLE imap_cursors(
   last_uid     INTEGER NOT NULL
 );
 )sql",
+    // v10: Idempotency-Key of agent replies, per agent, so a reply retried after its answer was
+    // lost is not sent twice.
+    R"sql(
+CREATE TABLE reply_keys(
+  agent_id   INTEGER NOT NULL,
+  key        TEXT NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(agent_id, key)
+) WITHOUT ROWID;
+)sql",
 };
 
 int user_version(sqlite3* db) {

@@ -1,11 +1,23 @@
 #include "storage/store_writer.hpp"
 
+#include <sys/statvfs.h>
+
 #include <chrono>
+#include <limits>
 #include <vector>
 
 #include "storage/wal_checkpointer.hpp"
 
 namespace touchpoint::storage {
+namespace {
+// Bytes an unprivileged writer may still use on dir's file system (max when unknown: a failed
+// statvfs must not stop ingest).
+std::int64_t free_bytes(const std::string& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return std::numeric_limits<std::int64_t>::max();
+  return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
+}
+}  // namespace
 
 StoreWriter::StoreWriter(TicketStore store, Options options)
     : store_(std::move(store)),
@@ -55,6 +67,15 @@ void StoreWriter::run() {
       for (std::size_t i = 0; i < n; ++i) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
+      }
+    }
+    if (options_.min_free_bytes > 0) {
+      bool low = free_bytes(store_.data_dir()) < options_.min_free_bytes;
+      disk_low_.store(low);
+      if (low) {
+        for (auto& job : group) job.finish(false);
+        group.clear();
+        continue;
       }
     }
     auto start = std::chrono::steady_clock::now();

@@ -7,6 +7,7 @@
 //
 // Thread-safe: submit() from any thread. Completions run on the writer thread, after the
 // COMMIT that contains their operation returned; a completion must not block (post elsewhere).
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +29,10 @@ class StoreWriter {
   struct Options {
     std::size_t max_queue = 20000;  // past this, submit() refuses: the caller answers 503
     std::size_t max_batch = 2000;   // bounds one transaction's size and its latency
+    // Below this many bytes free on the store's file system, groups are refused without being
+    // run (every request answered "unavailable", so senders retry) until space returns: the
+    // disk never fills to the last byte, and health checks see what ingest sees.
+    std::int64_t min_free_bytes = 0;
   };
 
   StoreWriter(TicketStore store, Options options);
@@ -47,6 +52,7 @@ class StoreWriter {
 
   std::size_t queue_depth() const;
   std::int64_t wal_bytes() const;  // the -wal file's size after the last checkpoint
+  bool disk_low() const { return disk_low_.load(); }  // the last group was refused for space
   const protocol::Histogram& batch_sizes() const { return batch_sizes_; }
   const protocol::Histogram& commit_seconds() const { return commit_seconds_; }
 
@@ -64,6 +70,7 @@ class StoreWriter {
   std::condition_variable cv_;
   std::deque<Job> queue_;  // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
+  std::atomic<bool> disk_low_{false};
   protocol::Histogram batch_sizes_;
   protocol::Histogram commit_seconds_;
   std::unique_ptr<WalCheckpointer> checkpointer_;

@@ -69,7 +69,7 @@ static bool configure_and_migrate(sqlite3* db, const StoreOptions& o) {
   exec(db, "PRAGMA wal_autocheckpoint=0");
   // When a checkpoint let the WAL start over, cut its file back to this, so a burst does not
   // leave a huge file behind (WalCheckpointer keeps it from growing without bound).
-  exec(db, "PRAGMA journal_size_limit=67108864");
+  exec(db, "PRAGMA journal_size_limit=16777216");
   // Every request of a group is a savepoint; its statement journal must not be a temp file.
   exec(db, "PRAGMA temp_store=MEMORY");
   exec(db, ("PRAGMA cache_size=-" + std::to_string(o.cache_mib * 1024)).c_str());
@@ -950,6 +950,17 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
     auto& d = *impl_;
     int64_t now = d.options.now();
     Transaction tx(d.h());
+    if (!m.idempotency_key.empty()) {
+      Stmt k(d.h(), "SELECT m.id, m.ticket_id, m.internal FROM reply_keys k JOIN messages m "
+                    "ON m.id = k.message_id WHERE k.agent_id = ?1 AND k.key = ?2");
+      k.bind(1, agent_id).bind(2, m.idempotency_key);
+      if (k.step()) {
+        if (k.int64(1) != ticket_id)
+          return Error{Errc::unprocessable, "this Idempotency-Key was used for a reply on ticket " +
+                                                std::to_string(k.int64(1))};
+        return MessageCreated{k.int64(0), ticket_id, k.int64(2) == 0, true};
+      }
+    }
     auto t = d.ticket_state(ticket_id);
     if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
     if (!m.internal && t->status == "closed")
@@ -992,6 +1003,11 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
     }
     d.index_message.bind(1, r.message_id).bind(2, body).run();
     d.name_files(r.message_id, m.attachments, hashes);
+    if (!m.idempotency_key.empty()) {
+      Stmt k(d.h(), "INSERT INTO reply_keys(agent_id, key, message_id, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4)");
+      k.bind(1, agent_id).bind(2, m.idempotency_key).bind(3, r.message_id).bind(4, now).run();
+    }
     if (!m.internal) {
       Stmt o(d.h(), "INSERT INTO outbox(message_id, channel_type, channel_name, state, "
                     "next_attempt_at, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?4)");

@@ -23,7 +23,7 @@ class WalCheckpointer {
  public:
   struct Options {
     std::chrono::milliseconds every{200};
-    std::int64_t restart_above = 64 << 20;  // bytes of WAL file
+    std::int64_t restart_above = 16 << 20;  // bytes of WAL file
   };
   WalCheckpointer(std::string db_path, Options options);
   ~WalCheckpointer();

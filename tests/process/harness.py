@@ -15,7 +15,8 @@ LISTEN_RE = re.compile(rb"(\w+) listening on [\d.]+:(\d+)")
 class Touchpoint:
     """`touchpoint serve` on an ephemeral port. Waits for its 'listening' log line (no sleeps)."""
 
-    def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=(), listeners=("http",)):
+    def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=(), listeners=("http",),
+                 preexec_fn=None):
         self.binary, self.data_dir = binary, data_dir
         cmd = [binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", *args]
         if config_text is not None:
@@ -24,7 +25,8 @@ class Touchpoint:
                 f.write(config_text)
             cmd += ["--config", cfg]
         env = dict(os.environ, **(extra_env or {}))
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                                     preexec_fn=preexec_fn)
         self.output = b""
         self.ports = {}  # listener name ("http", "smtp", "lmtp") -> port
         deadline = time.monotonic() + 30
@@ -52,6 +54,17 @@ class Touchpoint:
             buf += ch
         self.output += buf
         return buf
+
+    def drain_output(self):
+        """What the server logged since the last read, without blocking."""
+        while True:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0)
+            if not ready:
+                return self.output
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                return self.output
+            self.output += chunk
 
     def connection(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

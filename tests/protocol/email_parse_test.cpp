@@ -125,3 +125,39 @@ TEST(SubjectToken, FindsTheTicketNumberOnlyInItsExactForm) {
 
 }  // namespace
 }  // namespace touchpoint::protocol
+
+namespace touchpoint::protocol {
+namespace {
+
+TEST(ParseEmail, ANulInTheBodyDoesNotCutTheText) {
+  std::string mail = "From: a@example.com\r\nTo: s@acme.test\r\nSubject: nul\r\n"
+                     "Content-Type: text/plain; charset=utf-8\r\n\r\nfirst part";
+  mail.push_back('\0');
+  mail += " second part caf\xC3\xA9\r\n";
+  auto m = parse_email(mail, "a@example.com");
+  EXPECT_EQ(m.text, "first part\xEF\xBF\xBD second part caf\xC3\xA9");
+}
+
+TEST(ParseEmail, ADeclaredCharsetIsConvertedWithItsNuls) {
+  std::string mail = "From: a@example.com\r\nSubject: latin\r\n"
+                     "Content-Type: text/plain; charset=iso-8859-1\r\n\r\nperch\xE9";
+  mail.push_back('\0');
+  mail += "fine\r\n";
+  auto m = parse_email(mail, "a@example.com");
+  EXPECT_EQ(m.text, "perch\xC3\xA9\xEF\xBF\xBD" "fine");
+}
+
+TEST(EmailContact, RedeliveryWithoutAMessageIdIsTheSameContactWhateverOurTraceSays) {
+  std::string body = "From: a@example.com\r\nSubject: no id\r\n\r\nhello\r\n";
+  auto parsed = parse_email(body, "a@example.com");
+  std::string t1 = trace_headers("a@example.com", "client", "10.0.0.1", "mx", "ESMTP", 1000);
+  std::string t2 = trace_headers("a@example.com", "client", "10.0.0.2", "mx", "ESMTP", 2000);
+  auto c1 = email_contact("support", parsed, t1 + body, t1.size());
+  auto c2 = email_contact("support", parsed, t2 + body, t2.size());
+  EXPECT_EQ(c1.external_id.substr(0, 7), "sha256:");
+  EXPECT_EQ(c1.external_id, c2.external_id);
+  EXPECT_NE(c1.email->raw, c2.email->raw);  // the trace is still kept with the mail
+}
+
+}  // namespace
+}  // namespace touchpoint::protocol
