@@ -1,5 +1,7 @@
 #include "bench/load_generator.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,6 +45,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
  private:
   void next() {
     if (s_.next >= s_.requests) return;
+    if (s_.o.seconds > 0 && Clock::now() - s_.start >= std::chrono::duration<double>(s_.o.seconds))
+      return;
     long n = s_.next++;
     Clock::time_point due = s_.start;
     if (s_.o.rate > 0)
@@ -72,11 +76,12 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   // Many customers and threads: a realistic spread over tickets, not one hot row.
   void build_api(long n) {
+    long thread = n % s_.o.threads, customer = thread % s_.o.customers;
     std::string body = R"({"message_id":")" + s_.o.run_id + "-" + std::to_string(n) +
-                       R"(","thread":"t)" + std::to_string(n % 50000) +
+                       R"(","thread":"t)" + std::to_string(thread) +
                        R"(","text":")" + kText + R"(",)"
-                       R"("from":{"id":"cust-)" + std::to_string(n % 50000) +
-                       R"(","name":"Bench Customer","email":"c)" + std::to_string(n % 50000) +
+                       R"("from":{"id":"cust-)" + std::to_string(customer) +
+                       R"(","name":"Bench Customer","email":"c)" + std::to_string(customer) +
                        R"(@example.com"}})";
     req_ = {http::verb::post, "/webhooks/api/" + s_.o.channel, 11};
     req_.set(http::field::host, s_.o.host);
@@ -91,7 +96,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     std::string contacts, messages;
     for (int i = 0; i < s_.o.batch; ++i) {
       long m = n * s_.o.batch + i;
-      std::string wa_id = std::to_string(15550000000L + m % 50000);
+      std::string wa_id = std::to_string(15550000000L + m % s_.o.customers);
       if (i) contacts += ',', messages += ',';
       contacts += R"({"profile":{"name":"Bench Customer"},"wa_id":")" + wa_id + R"("})";
       messages += R"({"from":")" + wa_id + R"(","id":"wamid.)" + s_.o.run_id + "-" +
@@ -156,12 +161,18 @@ int run_load(const LoadOptions& o) {
   ioc.run();
   double secs = std::chrono::duration<double>(Clock::now() - s.start).count();
   std::printf("messages acked              %ld of %ld (%ld failed) in %.2f s\n", s.acked,
-              o.messages, s.failed, secs);
+              o.seconds > 0 ? s.acked + s.failed : o.messages, s.failed, secs);
   std::printf("throughput                  %.0f messages/s (%d connections%s)\n",
               static_cast<double>(s.acked) / secs, o.connections,
               o.rate > 0 ? (", offered " + std::to_string(static_cast<long>(o.rate)) + "/s").c_str()
                          : ", closed loop");
   print_latency(s.per_request > 1 ? "ack latency (per batch)" : "ack latency", s.latency_ms);
+  // The generator shares the 2 cores with the server: what it took is what the server lacked.
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  std::printf("generator CPU               %.2f s (%.0f%% of one core)\n", cpu, 100 * cpu / secs);
   return s.failed == 0 ? 0 : 1;
 }
 

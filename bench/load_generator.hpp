@@ -16,6 +16,9 @@ struct LoadOptions {
   // `batch` messages each, signed with X-Hub-Signature-256 over `app_secret`.
   std::string kind = "api";
   int batch = 1;
+  long customers = 1000;  // distinct senders the messages spread over
+  long threads = 5000;    // distinct conversation threads (api kind)
+  double seconds = 0;     // > 0: stop sending after this long (messages is then an upper bound)
   std::string app_secret = "bench-secret";
   std::string phone_number_id = "100200300";
 };

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bench/api_bench.hpp"
+#include "bench/baseline_server.hpp"
 #include "bench/load_generator.hpp"
 #include "bench/queue_bench.hpp"
 #include "bench/smtp_load.hpp"
@@ -31,7 +32,18 @@ int main(int argc, char** argv) {
     o.kind = arg(argc, argv, "--kind", "api");
     o.batch = std::atoi(arg(argc, argv, "--batch", "1"));
     o.channel = arg(argc, argv, "--channel", o.kind == "whatsapp" ? "wa" : "bench");
+    o.customers = std::atol(arg(argc, argv, "--customers", "1000"));
+    o.threads = std::atol(arg(argc, argv, "--threads", "5000"));
+    o.seconds = std::atof(arg(argc, argv, "--seconds", "0"));
     return run_load(o);
+  }
+  if (mode == "baseline" || mode == "baseline-seed") {
+    BaselineOptions o;
+    o.data_dir = arg(argc, argv, "--data", "bench-data/baseline");
+    o.seed_from = arg(argc, argv, "--seed-from", "");
+    o.port = static_cast<unsigned short>(std::atoi(arg(argc, argv, "--port", "0")));
+    o.seed_rows = std::atol(arg(argc, argv, "--rows", "1000000"));
+    return mode == "baseline" ? run_baseline_server(o) : seed_baseline(o);
   }
   if (mode == "smtp") {
     SmtpLoadOptions o;
@@ -61,6 +73,9 @@ int main(int argc, char** argv) {
                "usage: touchpoint_bench load [--port P] [--messages N] [--connections C] "
                "[--rate R] [--run-id ID]\n"
                "                       [--kind api|whatsapp] [--batch B] [--channel NAME]\n"
+               "                       [--customers N] [--threads N] [--seconds S]\n"
+               "       touchpoint_bench baseline-seed [--data DIR] [--rows N]\n"
+               "       touchpoint_bench baseline [--data DIR] [--seed-from DB] [--port P]\n"
                "       touchpoint_bench smtp [--port P] [--messages N] [--connections C] [--bytes B]\n"
                "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n"
                "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n");
