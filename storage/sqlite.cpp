@@ -73,6 +73,14 @@ Stmt& Stmt::bind_null(int i) {
   return *this;
 }
 
+bool Stmt::try_run() noexcept {
+  int rc;
+  while ((rc = sqlite3_step(stmt_.get())) == SQLITE_ROW) {
+  }
+  sqlite3_reset(stmt_.get());
+  return rc == SQLITE_DONE;
+}
+
 bool Stmt::step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -108,14 +116,25 @@ std::optional<int64_t> Stmt::opt_int64(int col) const {
 }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
 
-Transaction::Transaction(sqlite3* db) : db_(db), outer_(sqlite3_get_autocommit(db) != 0) {
-  exec(db_, outer_ ? "BEGIN IMMEDIATE" : "SAVEPOINT tx");
+Transaction::Transaction(sqlite3* db, TransactionStatements* prepared)
+    : db_(db), prepared_(prepared), outer_(sqlite3_get_autocommit(db) != 0) {
+  if (prepared_)
+    (outer_ ? prepared_->begin : prepared_->savepoint).run();
+  else
+    exec(db_, outer_ ? "BEGIN IMMEDIATE" : "SAVEPOINT tx");
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   // Destructors never fail (E.16): a failed rollback leaves SQLite to roll back on close.
-  if (outer_) {
+  if (prepared_) {
+    if (outer_) {
+      prepared_->rollback.try_run();
+    } else {
+      prepared_->rollback_to.try_run();
+      prepared_->release.try_run();
+    }
+  } else if (outer_) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   } else {
     sqlite3_exec(db_, "ROLLBACK TO tx; RELEASE tx", nullptr, nullptr, nullptr);
@@ -123,7 +142,10 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  exec(db_, outer_ ? "COMMIT" : "RELEASE tx");
+  if (prepared_)
+    (outer_ ? prepared_->commit : prepared_->release).run();
+  else
+    exec(db_, outer_ ? "COMMIT" : "RELEASE tx");
   done_ = true;
 }
 

@@ -44,6 +44,7 @@ class Stmt {
   Stmt& bind_null(int i);
   bool step();   // true: a row is ready
   void run();    // step to completion and reset
+  bool try_run() noexcept;  // run, for destructors: false instead of throwing
   void reset();
   int64_t int64(int col) const;
   std::string text(int col) const;
@@ -87,9 +88,18 @@ class ReadSnapshot {
 // upgraded to a write is where SQLITE_BUSY comes from), a SAVEPOINT inside one. The writer
 // opens the outer one for a whole batch, so each request of the batch is its own savepoint and
 // one bad request fails alone. Rolls back unless commit() was called.
+// BEGIN, COMMIT, SAVEPOINT and their kin prepared once for a connection that opens many
+// transactions (the writer opens two savepoints per request): sqlite3_exec parses each anew.
+struct TransactionStatements {
+  explicit TransactionStatements(sqlite3* db)
+      : begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT"), rollback(db, "ROLLBACK"),
+        savepoint(db, "SAVEPOINT tx"), release(db, "RELEASE tx"), rollback_to(db, "ROLLBACK TO tx") {}
+  Stmt begin, commit, rollback, savepoint, release, rollback_to;
+};
+
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db);
+  explicit Transaction(sqlite3* db, TransactionStatements* prepared = nullptr);
   ~Transaction();
   void commit();
   bool outer() const { return outer_; }  // a real BEGIN ... COMMIT, not a savepoint
@@ -98,6 +108,7 @@ class Transaction {
 
  private:
   sqlite3* db_;
+  TransactionStatements* prepared_;
   bool outer_;
   bool done_ = false;
 };

@@ -68,8 +68,10 @@ static bool configure_and_migrate(sqlite3* db, const StoreOptions& o) {
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, "PRAGMA wal_autocheckpoint=0");
   // When a checkpoint let the WAL start over, cut its file back to this, so a burst does not
-  // leave a huge file behind (WalCheckpointer keeps it from growing without bound).
-  exec(db, "PRAGMA journal_size_limit=16777216");
+  // leave a huge file behind (WalCheckpointer keeps it from growing without bound). Above the
+  // checkpointer's restart point, so in steady state the file is reused in place: truncating
+  // and growing it again on every restart cost more than the space it saved.
+  exec(db, "PRAGMA journal_size_limit=67108864");
   // Every request of a group is a savepoint; its statement journal must not be a temp file.
   exec(db, "PRAGMA temp_store=MEMORY");
   exec(db, ("PRAGMA cache_size=-" + std::to_string(o.cache_mib * 1024)).c_str());
@@ -89,6 +91,58 @@ static int64_t max_activity(sqlite3* db) {
   return m;
 }
 
+// Full-text index writes wait for the end of the outermost transaction. FTS5 flushes its
+// pending terms into a new on-disk segment at every SAVEPOINT and RELEASE, and each request of a
+// commit group runs in savepoints: written in place, every message became its own segment (and
+// then merge work), which cost more than the rest of the message's rows together. Queued here,
+// a whole group's text goes into the index in one flush just before COMMIT.
+class SearchWrites {
+ public:
+  void add(Stmt& insert, int64_t rowid, std::string text) {
+    queued_.push_back({&insert, rowid, std::move(text)});
+  }
+  std::size_t size() const { return queued_.size(); }
+  // What a rolled-back savepoint wrote never reaches the index.
+  void truncate(std::size_t n) { queued_.erase(queued_.begin() + static_cast<long>(n), queued_.end()); }
+  void flush() {
+    for (auto& w : queued_) w.insert->bind(1, w.rowid).bind(2, w.text).run();
+    queued_.clear();
+  }
+
+ private:
+  struct Write {
+    Stmt* insert;  // (rowid, text): an insert into, or a 'delete' command on, an FTS5 table
+    int64_t rowid;
+    std::string text;
+  };
+  std::vector<Write> queued_;
+};
+
+// A transaction, or a savepoint inside one, that also owns the index writes queued in it:
+// flushed when the outermost commits, dropped with a rollback.
+class Tx {
+ public:
+  Tx(sqlite3* db, SearchWrites& search, TransactionStatements& prepared)
+      : tx_(db, &prepared), search_(search), mark_(search.size()) {}
+  ~Tx() {
+    if (!done_) search_.truncate(mark_);
+  }
+  void commit() {
+    if (tx_.outer()) search_.flush();
+    tx_.commit();
+    done_ = true;
+  }
+  bool outer() const { return tx_.outer(); }
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+ private:
+  Transaction tx_;
+  SearchWrites& search_;
+  std::size_t mark_;
+  bool done_ = false;
+};
+
 struct TicketStore::Impl {
   explicit Impl(const StoreOptions& o)
       : options(o),
@@ -100,7 +154,9 @@ struct TicketStore::Impl {
   StoreOptions options;
   DbHandle db;
   bool ready;  // the schema exists before the statements below are prepared
+  TransactionStatements tx_statements{h()};
   AttachmentStore attachments;
+  SearchWrites search;  // full-text writes of the open transaction, flushed at its COMMIT
   sqlite3* h() { return db.get(); }
 
   // Prepared once, reused for every call.
@@ -394,7 +450,7 @@ struct TicketStore::Impl {
   Recorded record_inbound(const InboundContact& c) {
     int64_t now = options.now();
     int64_t key = dedup_key(c.channel_name, c.external_id);
-    Transaction tx(h());  // before the dedup read, so no other writer can slip in between
+    Tx tx(h(), search, tx_statements);  // before the dedup read, so no other writer can slip in between
     if (auto dup = find_duplicate(c.channel_name, c.external_id, key)) return *dup;
 
     // Bytes first, row second: a committed row never names a file a crash lost.
@@ -427,7 +483,7 @@ struct TicketStore::Impl {
       q->step();
       r.ticket_id = q->int64(0);
       r.ticket_created = true;
-      index_subject.bind(1, r.ticket_id).bind(2, c.subject).run();
+      search.add(index_subject, r.ticket_id, c.subject);
       count("new", 1);
       event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",
              .actor_type = "customer", .new_value = std::string("new")},
@@ -471,7 +527,7 @@ struct TicketStore::Impl {
                      c.email->bounce_status.empty() ? "bounced" : c.email->bounce_status},
                     now, /*keep_early=*/false);
     }
-    index_message.bind(1, r.message_id).bind(2, c.text).run();
+    search.add(index_message, r.message_id, c.text);
     name_files(r.message_id, c.attachments, hashes);
     if (tx.outer()) sync_files();  // inside a group, batch() syncs once for all of it
     tx.commit();
@@ -544,7 +600,7 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
   return guarded([&]() -> Result<WebhookRecorded> {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     WebhookRecorded out;
     for (std::size_t i = 0; i < batch.contacts.size(); ++i) {
       const auto& c = batch.contacts[i];
@@ -580,7 +636,7 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
 
 Status TicketStore::set_imap_cursor(const std::string& channel_name, const ImapCursor& cursor) {
   return guarded([&]() -> Status {
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     Stmt q(impl_->h(), "INSERT INTO imap_cursors(channel_name, uidvalidity, last_uid) VALUES (?1, ?2, ?3) "
                        "ON CONFLICT(channel_name) DO UPDATE SET uidvalidity = ?2, last_uid = ?3");
     q.bind(1, channel_name).bind(2, cursor.uidvalidity).bind(3, cursor.last_uid).run();
@@ -600,7 +656,7 @@ Status TicketStore::record_media(const MediaJob& job, const MediaOutcome& o, int
       if (!h) return Error{Errc::unavailable, h.error().message};
       hash = h.value();
     }
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt row(d.h(), "SELECT state FROM media_jobs WHERE id = ?1");
     row.bind(1, job.id);
     if (!row.step()) return Error{Errc::not_found, "no media job " + std::to_string(job.id)};
@@ -638,7 +694,7 @@ Status TicketStore::set_status(int64_t ticket_id, const std::string& status,
   return guarded([&]() -> Status {
     if (!is_ticket_status(status)) return Error{Errc::unprocessable, "unknown status " + status};
     auto& d = *impl_;
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     auto t = d.ticket_state(ticket_id);
     if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
     d.change_status(ticket_id, t->status, status, actor_agent_id ? "agent" : "system",
@@ -653,7 +709,7 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     auto t = d.ticket_state(ticket_id);
     if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
     auto exists = [&](const char* sql, int64_t id) {
@@ -714,9 +770,9 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
       Stmt old(d.h(), "SELECT subject FROM tickets WHERE id = ?1");
       old.bind(1, ticket_id);
       old.step();
-      d.unindex_subject.bind(1, ticket_id).bind(2, old.text(0)).run();
+      d.search.add(d.unindex_subject, ticket_id, old.text(0));
       old.reset();
-      d.index_subject.bind(1, ticket_id).bind(2, *p.subject).run();
+      d.search.add(d.index_subject, ticket_id, *p.subject);
       Stmt u(d.h(), "UPDATE tickets SET subject = ?2 WHERE id = ?1");
       u.bind(1, ticket_id).bind(2, *p.subject).run();
       field_event("ticket.subject_changed", std::nullopt, *p.subject);
@@ -751,7 +807,7 @@ Status TicketStore::rename_customer(int64_t customer_id, const std::string& name
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt old(d.h(), "SELECT name FROM customers WHERE id = ?1");
     old.bind(1, customer_id);
     if (!old.step()) return Error{Errc::not_found, "no customer " + std::to_string(customer_id)};
@@ -771,7 +827,7 @@ Result<int64_t> TicketStore::add_identity(int64_t customer_id, const Identity& i
   return guarded([&]() -> Result<int64_t> {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     if (!customer_exists(d.h(), customer_id))
       return Error{Errc::not_found, "no customer " + std::to_string(customer_id)};
     {
@@ -799,7 +855,7 @@ Status TicketStore::remove_identity(int64_t customer_id, int64_t identity_id, in
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt del(d.h(), "DELETE FROM identities WHERE id = ?1 AND customer_id = ?2 "
                     "RETURNING type, address");
     del.bind(1, identity_id).bind(2, customer_id);
@@ -821,7 +877,7 @@ Status TicketStore::merge_customers(int64_t source, int64_t target, int64_t acto
     auto& d = *impl_;
     int64_t now = d.options.now();
     if (source == target) return Error{Errc::unprocessable, "a customer cannot be merged into itself"};
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     auto merged = [&](int64_t id) -> std::optional<bool> {
       Stmt q(d.h(), "SELECT merged_into IS NOT NULL FROM customers WHERE id = ?1");
       q.bind(1, id);
@@ -868,7 +924,7 @@ Status TicketStore::unmerge_customer(int64_t source, int64_t actor) {
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt m(d.h(), "SELECT id, target_id FROM customer_merges WHERE source_id = ?1 AND "
                   "undone_at IS NULL ORDER BY id DESC LIMIT 1");
     m.bind(1, source);
@@ -905,7 +961,7 @@ Status TicketStore::merge_tickets(int64_t source, int64_t target, int64_t actor)
     auto& d = *impl_;
     int64_t now = d.options.now();
     if (source == target) return Error{Errc::unprocessable, "a ticket cannot be merged into itself"};
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     auto s = d.ticket_state(source);
     auto t = d.ticket_state(target);
     if (!s) return Error{Errc::not_found, "no ticket " + std::to_string(source)};
@@ -949,7 +1005,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
   return guarded([&]() -> Result<MessageCreated> {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     if (!m.idempotency_key.empty()) {
       Stmt k(d.h(), "SELECT m.id, m.ticket_id, m.internal FROM reply_keys k JOIN messages m "
                     "ON m.id = k.message_id WHERE k.agent_id = ?1 AND k.key = ?2");
@@ -1001,7 +1057,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
       r.message_id = q.int64(0);
       q.reset();
     }
-    d.index_message.bind(1, r.message_id).bind(2, body).run();
+    d.search.add(d.index_message, r.message_id, body);
     d.name_files(r.message_id, m.attachments, hashes);
     if (!m.idempotency_key.empty()) {
       Stmt k(d.h(), "INSERT INTO reply_keys(agent_id, key, message_id, created_at) "
@@ -1032,7 +1088,7 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
 Result<int64_t> TicketStore::add_agent(const NewAgent& a) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(a.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     Stmt q(impl_->h(),
            "INSERT INTO agents(email, name, role, password_hash, created_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(email) DO NOTHING RETURNING id");
@@ -1054,7 +1110,7 @@ Status TicketStore::record_delivery(int64_t outbox_id, const DeliveryOutcome& o,
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt row(d.h(), "SELECT message_id, state, channel_name FROM outbox WHERE id = ?1");
     row.bind(1, outbox_id);
     if (!row.step()) return Error{Errc::not_found, "no outbox row " + std::to_string(outbox_id)};
@@ -1112,7 +1168,7 @@ int role_rank(std::string_view r) { return r == "admin" ? 3 : r == "supervisor" 
 Result<int64_t> TicketStore::create_token(const NewToken& t) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(t.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     {
       Stmt a(impl_->h(), "SELECT role FROM agents WHERE id = ?1 AND active = 1");
       a.bind(1, t.agent_id);
@@ -1151,7 +1207,7 @@ Status TicketStore::revoke_token_id(int64_t token_id) {
 
 Result<int64_t> TicketStore::add_group(const std::string& name) {
   return guarded([&]() -> Result<int64_t> {
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     Stmt q(impl_->h(), "INSERT INTO groups(name, created_at) VALUES (?1, ?2) "
                        "ON CONFLICT(name) DO NOTHING RETURNING id");
     q.bind(1, name).bind(2, impl_->options.now());
@@ -1167,7 +1223,7 @@ Status TicketStore::delete_group(int64_t group_id, int64_t actor) {
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt ev(d.h(), "INSERT INTO events(ticket_id, type, actor_type, actor_id, old_value, created_at) "
                    "SELECT id, 'ticket.group_changed', 'agent', ?2, ?1, ?3 FROM tickets "
                    "WHERE group_id = ?1");
@@ -1188,7 +1244,7 @@ Status TicketStore::update_agent(int64_t agent_id, const std::optional<std::stri
   return guarded([&]() -> Status {
     auto& d = *impl_;
     if (role && !is_role(*role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
-    Transaction tx(d.h());
+    Tx tx(d.h(), d.search, d.tx_statements);
     Stmt cur(d.h(), "SELECT role, active FROM agents WHERE id = ?1");
     cur.bind(1, agent_id);
     if (!cur.step()) return Error{Errc::not_found, "no agent " + std::to_string(agent_id)};
@@ -1227,7 +1283,7 @@ Status TicketStore::update_agent(int64_t agent_id, const std::optional<std::stri
 
 Status TicketStore::rename_group(int64_t group_id, const std::string& name) {
   return guarded([&]() -> Status {
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     Stmt taken(impl_->h(), "SELECT id FROM groups WHERE name = ?1 AND id <> ?2");
     taken.bind(1, name).bind(2, group_id);
     if (taken.step()) return Error{Errc::conflict, "a group with that name exists"};
@@ -1260,7 +1316,7 @@ Result<int64_t> TicketStore::agent_count() {
 
 Status TicketStore::ping() {
   return guarded([&]() -> Status {
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     impl_->count("new", 0);
     tx.commit();
     return ok();
@@ -1269,7 +1325,7 @@ Status TicketStore::ping() {
 
 void TicketStore::atomically(const std::function<bool()>& body) {
   try {
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     if (body()) tx.commit();
   } catch (const SqliteError&) {
     // A failed savepoint statement fails the whole group at COMMIT; every request then hears
@@ -1279,7 +1335,7 @@ void TicketStore::atomically(const std::function<bool()>& body) {
 
 Status TicketStore::batch(const std::function<void()>& body) {
   return guarded([&]() -> Status {
-    Transaction tx(impl_->h());
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
     body();
     impl_->sync_files();
     tx.commit();

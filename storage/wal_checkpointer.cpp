@@ -39,6 +39,18 @@ void WalCheckpointer::run() {
     // A connection that has never read the database has not opened its WAL index, and a
     // checkpoint on it does nothing while reporting success (log = -1). One read opens it.
     exec(db.get(), "SELECT count(*) FROM sqlite_schema");
+    // A RESTART waits for the writer's current group to end, and blocks new groups while it
+    // waits. SQLite's own busy handler sleeps in steps of up to 100 ms, and every one of them
+    // stalled ingest that long; this one looks again every 100 us, so the restart slips in
+    // between two groups. (It gives up after ~5 s, as the default timeout did.)
+    sqlite3_busy_handler(
+        db.get(),
+        [](void*, int tries) {
+          if (tries >= 50000) return 0;
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+          return 1;
+        },
+        nullptr);
   } catch (const SqliteError&) {
     return;  // the writer reports an unusable store; without us the WAL only grows
   }
