@@ -1,8 +1,11 @@
 #pragma once
 // A small blocking HTTP/1.1 client over a real loopback socket, for server tests.
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 
+#include "protocol/utf8.hpp"
 #include "server/net.hpp"
 
 namespace touchpoint::testing_support {
@@ -38,6 +41,9 @@ class HttpClient {
     auto& res = parser.get();
     Reply r{static_cast<int>(res.result_int()), res.body(), {}, res.keep_alive()};
     for (auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
+    // Every JSON answer any server test sees must be UTF-8 (the hardening issue's item 8).
+    if (r.headers["Content-Type"].rfind("application/json", 0) == 0)
+      EXPECT_TRUE(protocol::is_valid_utf8(r.body)) << target << " answered invalid UTF-8";
     return r;
   }
   Reply post_json(const std::string& target, const std::string& body,
