@@ -42,8 +42,9 @@ class HttpClient {
     Reply r{static_cast<int>(res.result_int()), res.body(), {}, res.keep_alive()};
     for (auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
     // Every JSON answer any server test sees must be UTF-8 (the hardening issue's item 8).
-    if (r.headers["Content-Type"].rfind("application/json", 0) == 0)
+    if (r.headers["Content-Type"].rfind("application/json", 0) == 0) {
       EXPECT_TRUE(protocol::is_valid_utf8(r.body)) << target << " answered invalid UTF-8";
+    }
     return r;
   }
   Reply post_json(const std::string& target, const std::string& body,
