@@ -51,7 +51,9 @@ class ImapTest(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def start(self, password="imap-secret", poll=1):
-        self.server = Touchpoint(BINARY, self.data, CONFIG.format(port=self.imap.port, password=password, poll=poll))
+        # Any free SMTP port: the default 2525 may be another test's at the same moment.
+        self.server = Touchpoint(BINARY, self.data, CONFIG.format(port=self.imap.port, password=password, poll=poll),
+                                 args=("--smtp", "127.0.0.1:0"))
 
     def rows(self, sql, *args):
         with sqlite3.connect(f"file:{self.data}/touchpoint.db?mode=ro", uri=True) as c:

@@ -100,7 +100,8 @@ class SecurityTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = temp_dir()
-        cls.server = Touchpoint(BINARY, cls.dir, CONFIG, listeners=("http", "smtp"), extra_env={
+        cls.server = Touchpoint(BINARY, cls.dir, CONFIG, listeners=("http", "smtp"),
+                                args=("--smtp", "127.0.0.1:0"), extra_env={
             "TOUCHPOINT_ADMIN_EMAIL": ADMIN[0], "TOUCHPOINT_ADMIN_PASSWORD": ADMIN[1]})
         cls.port = cls.server.port
         cls.origin = f"http://127.0.0.1:{cls.port}"
