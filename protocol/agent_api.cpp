@@ -66,6 +66,9 @@ void write_ticket_fields(Writer& w, const TicketRow& t) {
   key_time(w, "first_response_at", t.first_response_at);
   key_time(w, "solved_at", t.solved_at);
   key_opt_int(w, "merged_into", t.merged_into);
+  w.Key("sla");
+  if (t.sla.empty()) w.Null();
+  else w.RawValue(t.sla.data(), t.sla.size(), rapidjson::kObjectType);
 }
 
 void write_ticket(Writer& w, const TicketRow& t) {
@@ -284,30 +287,6 @@ std::string encode_token_created(int64_t id, const std::string& token) {
   w.Key("id");
   w.Int64(id);
   key_str(w, "token", token);
-  w.EndObject();
-  return done(buf);
-}
-
-std::string encode_queue_stats(const std::map<std::string, int64_t>& counts,
-                               std::size_t writer_queue_depth, std::size_t live_consoles) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("statuses");
-  w.StartObject();
-  int64_t open_total = 0;
-  for (const auto& [status, n] : counts) {
-    w.Key(status.c_str());
-    w.Int64(n);
-    if (status != "solved" && status != "closed") open_total += n;
-  }
-  w.EndObject();
-  w.Key("open_total");
-  w.Int64(open_total);
-  w.Key("writer_queue_depth");
-  w.Uint64(writer_queue_depth);
-  w.Key("live_consoles");
-  w.Uint64(live_consoles);
   w.EndObject();
   return done(buf);
 }

@@ -84,9 +84,6 @@ std::string encode_agents(const std::vector<AgentRow>& agents);
 std::string encode_tokens(const std::vector<TokenRow>& tokens);
 // {"id":..,"token":"..."}: the only time a token is shown.
 std::string encode_token_created(int64_t id, const std::string& token);
-// {"statuses":{"new":3,...},"open_total":..,"writer_queue_depth":..,"live_consoles":..}
-std::string encode_queue_stats(const std::map<std::string, int64_t>& counts,
-                               std::size_t writer_queue_depth, std::size_t live_consoles);
 
 std::string encode_ticket(const TicketRow& t);
 // The ticket with "messages" and "events".

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "protocol/time.hpp"
+
 namespace touchpoint::protocol {
 namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -13,6 +15,20 @@ void str(Writer& w, const std::string& s) {
 
 std::string live_ticket(int64_t ticket_id) {
   return R"({"ticket_id":)" + std::to_string(ticket_id) + "}";
+}
+
+std::string live_sla(int64_t ticket_id, const std::string& metric, int64_t due_at) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ticket_id");
+  w.Int64(ticket_id);
+  w.Key("metric");
+  str(w, metric);
+  w.Key("due_at");
+  str(w, format_rfc3339(due_at));
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
 }
 
 std::string live_message(int64_t ticket_id, int64_t message_id, const std::string& direction,

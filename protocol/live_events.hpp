@@ -6,6 +6,9 @@
 //                                       "author":"customer","internal":false}
 //   message.delivery_updated           {"ticket_id":17,"message_id":123,
 //                                       "delivery_status":"sent","delivery_error":null}
+//   sla.warning / sla.breached / sla.fulfilled
+//                                      {"ticket_id":17,"metric":"first_reply","due_at":"..."}
+//   stats.updated (supervisors)        the GET /api/v1/stats/queues object
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +20,8 @@ std::string live_message(int64_t ticket_id, int64_t message_id, const std::strin
                          const std::string& author, bool internal);
 std::string live_delivery(int64_t ticket_id, int64_t message_id, const std::string& status,
                           const std::optional<std::string>& error);
+// due_at: the metric's due time (for sla.fulfilled, when it was met).
+std::string live_sla(int64_t ticket_id, const std::string& metric, int64_t due_at);
 // {"seq":N,"epoch":"...","agent":{...}} for the hello that follows a successful subscribe.
 std::string live_hello(int64_t seq, const std::string& epoch, const std::string& agent_json);
 

@@ -108,6 +108,7 @@ SlaClock sla_clock(const std::vector<SlaHistoryItem>& history, const SlaTargets&
   auto spans = running_spans(history, t, now);
   Counter c{t, spans};
   bool running_now = c.running_at(now);
+  out.running = running_now;
 
   std::optional<int64_t> first_customer, first_reply;
   std::optional<int64_t> solved_since;  // solved or closed now, since when

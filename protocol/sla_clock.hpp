@@ -56,6 +56,7 @@ struct SlaClock {
   std::optional<SlaMetric> resolution;
   // The next moment something changes by itself (a warning or a breach), for one timer.
   std::optional<int64_t> next_deadline;
+  bool running = false;  // the clocks count now (not paused, solved or closed)
 };
 
 const char* sla_state_name(SlaMetric::State s);

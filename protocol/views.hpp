@@ -19,6 +19,7 @@ struct TicketRow {
   std::optional<int64_t> first_response_at, solved_at;
   int64_t activity = 0;  // the queue's sort key and cursor: unique, grows with every change
   std::optional<int64_t> merged_into;
+  std::string sla;  // the "sla" object (JSON) at the time of reading; empty: null (no policy)
 };
 
 struct AttachmentRow {

@@ -15,16 +15,6 @@ void list_agents_of(const CallPtr& c) {
 
 }  // namespace
 
-void queue_stats(const CallPtr& c) {
-  using Counts = std::map<std::string, int64_t>;
-  read<Counts>(
-      c, [](storage::TicketReader& r) { return r.status_counts(); },
-      [c](Counts counts) {
-        c->respond(json(200, protocol::encode_queue_stats(counts, c->app.writer.queue_depth(),
-                                                          c->app.hub.size())));
-      });
-}
-
 void list_groups(const CallPtr& c) {
   read<std::vector<GroupRow>>(
       c, [](storage::TicketReader& r) { return r.groups(); },

@@ -56,6 +56,10 @@ Result<ListQuery> ticket_query(const CallPtr& c) {
       auto id = to_id(v);
       if (!id) return Error{Errc::bad_request, k + " must be an id"};
       (k == "group" ? f.group : f.customer_id) = id;
+    } else if (k == "sla") {
+      if (v != "at_risk" && v != "breached")
+        return Error{Errc::bad_request, "sla must be at_risk or breached"};
+      f.sla = v;
     } else if (k == "limit") {
       auto n = page_limit(*q);
       if (!n) return n.error();
@@ -73,6 +77,8 @@ Result<ListQuery> ticket_query(const CallPtr& c) {
       return Error{Errc::bad_request, "unknown filter " + k};
     }
   }
+  if (f.sla && lq.fts)
+    return Error{Errc::bad_request, "sla and q cannot be combined yet; filter by one of them"};
   if (cursor) {
     // List cursors are activity values; search cursors are "s" + a message id.
     bool search_cursor = !cursor->empty() && (*cursor)[0] == 's';

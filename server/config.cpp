@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include "server/config_sla.hpp"
+
 #include "protocol/ascii.hpp"
 #include "protocol/imap.hpp"
 #include "protocol/telegram_webhook.hpp"
@@ -92,6 +94,11 @@ std::vector<std::string> support_addresses(const ChannelConfig& ch) {
 }
 
 }  // namespace
+
+std::shared_ptr<const protocol::SlaPolicies> no_sla_policies() {
+  static const auto none = protocol::SlaPolicies::build({}, {}).value();
+  return none;
+}
 
 std::string ChannelConfig::get(const std::string& key) const {
   auto it = values.find(key);
@@ -199,6 +206,9 @@ Result<Config> load_config(const std::string& path) {
       c.channels.push_back(std::move(ch));
     }
   }
+  auto sla = read_sla_config(path, root);
+  if (!sla) return sla.error();
+  c.sla = std::move(sla).value();
   if (auto s = validate(c); !s) return Error{s.error().code, path + ": " + s.error().message};
   return c;
 }

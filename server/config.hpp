@@ -22,11 +22,13 @@
 //   text = "Hello {{1}}, there is news on your order {{2}}."
 //   content_sid = "HX..."     # Twilio only
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/reply_rules.hpp"
+#include "protocol/sla_policy.hpp"
 #include "protocol/result.hpp"
 
 namespace touchpoint::server {
@@ -45,6 +47,8 @@ struct ChannelConfig {
 // Which email channel each support address belongs to (lowercased address → channel name).
 using EmailRoutes = std::map<std::string, std::string>;
 
+std::shared_ptr<const protocol::SlaPolicies> no_sla_policies();
+
 struct Config {
   std::string public_url = "http://127.0.0.1:8080";
   std::string data_dir = "./data";
@@ -56,6 +60,8 @@ struct Config {
   int64_t outbox_poll_ms = 1000;          // how often due retries are looked for
   int64_t min_free_disk_mb = 64;          // below this free on the data disk, writes answer 503
   std::vector<ChannelConfig> channels;
+  // [[calendar]] and [[sla]]: never null (no policies: no clocks).
+  std::shared_ptr<const protocol::SlaPolicies> sla = no_sla_policies();
 
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;
   // Every channel's templates, as TicketStore::add_agent_message takes them.

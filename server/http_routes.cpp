@@ -1,5 +1,7 @@
 #include "server/http_routes.hpp"
 
+#include "server/stats_pusher.hpp"
+
 #include "protocol/api_channel.hpp"
 #include "protocol/ascii.hpp"
 #include "protocol/json_error.hpp"
@@ -128,8 +130,20 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
   }
   if (path == "/metrics") {
     route_out = "/metrics";
-    return respond(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
-                                app.metrics.render(app.writer), {}});
+    // The queue gauges come from the store's counters, read on the reader pool.
+    auto answer = [&app, respond](std::string gauges) {
+      respond(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                           app.metrics.render(app.writer) + gauges, {}});
+    };
+    bool queued = app.readers.submit<protocol::QueueStats>(
+        [now = app.now()](storage::TicketReader& r) { return r.queue_stats(now); },
+        [&app, answer](Result<protocol::QueueStats> r) {
+          if (!r) return answer("");
+          add_presence(app, r.value());
+          answer(protocol::queue_stats_metrics(r.value()));
+        });
+    if (!queued) answer("");
+    return;
   }
   if (path.substr(0, 10) == "/webhooks/") {
     route_out = "/webhooks/{type}/{name}";

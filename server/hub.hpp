@@ -26,9 +26,16 @@ class Hub {
  public:
   static constexpr std::size_t kReplay = 10000;
   Hub();
-  // type: "ticket.created", ...; data: a JSON object.
-  void publish(const std::string& type, const std::string& data);
+  enum class Audience { everyone, supervisors };
+  // type: "ticket.created", ...; data: a JSON object. Supervisors' events (queue statistics)
+  // reach only consoles of supervisors and admins, live and in replays.
+  void publish(const std::string& type, const std::string& data,
+               Audience audience = Audience::everyone);
 
+  struct Member {
+    int64_t agent_id = 0;
+    bool supervisor = false;  // supervisor or admin
+  };
   struct Joined {
     std::vector<std::shared_ptr<const std::string>> replay;  // frames after `after`, in order
     bool resync = false;  // what was asked for is gone: reload, then follow live
@@ -36,17 +43,30 @@ class Hub {
   };
   // Adds sink and, atomically with that, collects what it missed: no event is lost or doubled
   // between the replay and the live stream.
-  Joined join(const std::weak_ptr<LiveSink>& sink, std::optional<int64_t> after,
+  Joined join(const std::weak_ptr<LiveSink>& sink, const Member& who, std::optional<int64_t> after,
               const std::string& epoch);
   const std::string& epoch() const { return epoch_; }
   std::size_t size();
+  // Distinct agents with a console connected now, and whether any supervisor listens.
+  std::size_t agents_online();
+  bool supervisors_listening();
 
  private:
   const std::string epoch_;  // differs on every start
   std::mutex mu_;
   int64_t seq_ = 0;                                             // guarded by mu_
-  std::deque<std::pair<int64_t, std::shared_ptr<const std::string>>> recent_;  // guarded by mu_
-  std::vector<std::weak_ptr<LiveSink>> sinks_;                   // guarded by mu_
+  struct Recent {
+    int64_t seq;
+    std::shared_ptr<const std::string> frame;
+    Audience audience;
+  };
+  struct Sink {
+    std::weak_ptr<LiveSink> sink;
+    Member who;
+  };
+  void prune();                 // REQUIRES: mu_ held. Forgets closed consoles.
+  std::deque<Recent> recent_;   // guarded by mu_
+  std::vector<Sink> sinks_;     // guarded by mu_
 };
 
 }  // namespace touchpoint::server

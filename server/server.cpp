@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
 #include <thread>
 
 #include "protocol/url.hpp"
@@ -12,6 +13,8 @@
 #include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
 #include "server/secret.hpp"
+#include "server/sla_timers.hpp"
+#include "server/stats_pusher.hpp"
 #include "server/net.hpp"
 #include "server/smtp_connection.hpp"
 
@@ -67,6 +70,8 @@ struct Server::Impl {
   std::shared_ptr<Listener> smtp, lmtp;  // only with email channels
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::unique_ptr<MediaFetcher> media;       // likewise
+  std::unique_ptr<SlaTimers> sla;            // likewise
+  std::unique_ptr<StatsPusher> stats;        // likewise
   std::vector<std::unique_ptr<ImapPoller>> imap;  // joined in wait(), before the store stops
   std::vector<std::thread> threads;
   // Blocking work (mail parsing, attachment fsyncs): several at once, so the filesystem's
@@ -84,6 +89,8 @@ struct Server::Impl {
       signals.cancel();
       outbox->stop();
       media->stop();
+      sla->stop();
+      stats->stop();
       for (auto& poller : imap) poller->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
@@ -111,13 +118,30 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStore store,
                                               bool stop_on_signals) {
-  auto pool = storage::ReaderPool::open(store.data_dir(), {});
+  auto pool = storage::ReaderPool::open(store.data_dir(), {.sla = config.sla, .now = store.clock()});
   if (!pool) return pool.error();
   int threads = config.io_threads;
   storage::Clock clock = store.clock();
   std::string data_dir = store.data_dir();
   auto secret = load_or_create_secret(data_dir);  // beside the store it belongs to
   if (!secret) return secret.error();
+  // The SLA clocks' notices come from the writer thread once their commit returned; they are
+  // published once the server exists (the slot is filled below, before anything is written).
+  auto sla_slot = std::make_shared<std::function<void(storage::SlaCommitted)>>();
+  auto sla_mu = std::make_shared<std::mutex>();
+  store.use_sla(config.sla, [sla_slot, sla_mu](storage::SlaCommitted c) {
+    std::function<void(storage::SlaCommitted)> deliver;
+    {
+      std::lock_guard lock(*sla_mu);
+      deliver = *sla_slot;
+    }
+    if (deliver) deliver(std::move(c));
+  });
+  if (auto adopted = store.adopt_sla_policies(); !adopted) {
+    return adopted.error();
+  } else if (adopted.value() > 0) {
+    spdlog::info("sla: policies changed, {} clocks computed again", adopted.value());
+  }
   std::unique_ptr<Server> server(new Server(
       std::make_unique<Impl>(std::move(config), std::move(store), std::move(pool).value())));
   Impl& s = *server->impl_;
@@ -169,6 +193,14 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
                             .backoff_base_seconds = s.app.config.outbox_retry_base_seconds});
   s.app.nudge_media = [&s] { s.media->nudge(); };
   s.media->start();
+  s.sla = std::make_unique<SlaTimers>(s.ioc, s.app);
+  {
+    std::lock_guard lock(*sla_mu);
+    *sla_slot = [&s](storage::SlaCommitted c) { announce_sla(s.app, s.sla.get(), std::move(c)); };
+  }
+  s.sla->start();
+  s.stats = std::make_unique<StatsPusher>(s.ioc, s.app);
+  s.stats->start();
   for (const auto& ch : s.app.config.channels)
     if (ch.type == "email" && !ch.get("imap_url").empty())
       s.imap.push_back(std::make_unique<ImapPoller>(s.app, ch));

@@ -29,7 +29,8 @@ void WsSession::on_accept(beast::error_code ec) {
   last_heard_ = std::chrono::steady_clock::now();
   // Join first, then greet: an event published meanwhile is either in the replay or arrives
   // live after the hello, never lost (DESIGN gotcha 5).
-  auto joined = app_.hub.join(weak_from_this(), after_, epoch_);
+  auto joined = app_.hub.join(weak_from_this(),
+                              {who_.agent_id, role_allows(who_.role, "supervisor")}, after_, epoch_);
   enqueue(std::make_shared<const std::string>(protocol::ws_text_frame(
       R"({"type":"hello","data":)" +
       protocol::live_hello(joined.seq, app_.hub.epoch(), protocol::encode_agent(who_)) + "}")));

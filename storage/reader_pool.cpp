@@ -7,6 +7,7 @@ Result<std::unique_ptr<ReaderPool>> ReaderPool::open(const std::string& data_dir
   for (int i = 0; i < options.threads; ++i) {
     auto r = TicketReader::open(data_dir);
     if (!r) return r.error();
+    r->use_sla(options.sla, options.now);
     readers.push_back(std::move(r).value());
   }
   return std::unique_ptr<ReaderPool>(new ReaderPool(std::move(readers), options));

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ class ReaderPool {
   struct Options {
     int threads = 2;
     std::size_t max_queue = 10000;  // past this, submit() refuses: the caller answers 503
+    std::shared_ptr<const protocol::SlaPolicies> sla = {};  // renders tickets' SLA clocks
+    Clock now = system_clock_now;
   };
   // REQUIRES: the store exists. Fails when a reader cannot open it.
   static Result<std::unique_ptr<ReaderPool>> open(const std::string& data_dir, Options options);

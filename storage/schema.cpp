@@ -293,6 +293,142 @@ CREATE TABLE reply_keys(
   PRIMARY KEY(agent_id, key)
 ) WITHOUT ROWID;
 )sql",
+    // v11: SLA clocks, queue counters and service samples (the SLA and statistics issue).
+    R"sql(
+-- Each ticket's SLA clock as computed in the write transaction at its last change or deadline.
+CREATE TABLE ticket_sla(
+  ticket_id     INTEGER PRIMARY KEY REFERENCES tickets(id),
+  policy        TEXT NOT NULL,
+  flag          TEXT NOT NULL CHECK (flag IN ('ok','at_risk','breached')),
+  activity      INTEGER NOT NULL,  -- the ticket's: the flagged queue pages in the queue's order
+  next_deadline INTEGER,           -- the next warning or breach moment: one timer waits for it
+  snapshot      TEXT NOT NULL      -- protocol::SlaSnapshot
+);
+CREATE INDEX ticket_sla_due ON ticket_sla(next_deadline) WHERE next_deadline IS NOT NULL;
+CREATE INDEX ticket_sla_flagged ON ticket_sla(flag, activity) WHERE flag <> 'ok';
+
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- The oldest customer message no agent has answered yet, per ticket (null: nobody waits).
+ALTER TABLE tickets ADD COLUMN waiting_since INTEGER;
+CREATE INDEX tickets_waiting ON tickets(waiting_since) WHERE waiting_since IS NOT NULL;
+UPDATE tickets SET waiting_since = (
+  SELECT min(m.created_at) FROM messages m
+  WHERE m.ticket_id = tickets.id AND m.direction = 'in' AND m.automatic IS NULL
+    AND m.id > coalesce((SELECT max(o.id) FROM messages o WHERE o.ticket_id = tickets.id
+                         AND o.direction = 'out' AND o.internal = 0), 0))
+WHERE status NOT IN ('solved', 'closed');
+
+-- Open tickets (every status but solved and closed) by priority, channel type, group and
+-- unassigned, and SLA flags: kept by triggers in the write transaction, whatever path changed
+-- a ticket, so a statistic is a handful of row reads, never a scan.
+CREATE TABLE queue_counts(
+  dim TEXT NOT NULL,  -- priority | channel | group (id, '' for none) | unassigned | sla
+  key TEXT NOT NULL,
+  n   INTEGER NOT NULL,
+  PRIMARY KEY(dim, key)
+) WITHOUT ROWID;
+INSERT INTO queue_counts(dim, key, n)
+  SELECT 'priority', priority, count(*) FROM tickets WHERE status NOT IN ('solved','closed') GROUP BY priority;
+INSERT INTO queue_counts(dim, key, n)
+  SELECT 'channel', channel_type, count(*) FROM tickets WHERE status NOT IN ('solved','closed') GROUP BY channel_type;
+INSERT INTO queue_counts(dim, key, n)
+  SELECT 'group', CAST(coalesce(group_id, '') AS TEXT), count(*) FROM tickets
+  WHERE status NOT IN ('solved','closed') GROUP BY 2;
+INSERT INTO queue_counts(dim, key, n)
+  SELECT 'unassigned', '', count(*) FROM tickets WHERE status NOT IN ('solved','closed') AND assignee_id IS NULL;
+
+CREATE TRIGGER tickets_counted AFTER INSERT ON tickets WHEN NEW.status NOT IN ('solved','closed')
+BEGIN
+  INSERT INTO queue_counts VALUES ('priority', NEW.priority, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts VALUES ('channel', NEW.channel_type, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts VALUES ('group', CAST(coalesce(NEW.group_id, '') AS TEXT), 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'unassigned', '', 1 WHERE NEW.assignee_id IS NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tickets_recounted AFTER UPDATE OF status, priority, group_id, assignee_id ON tickets
+BEGIN
+  UPDATE queue_counts SET n = n - 1 WHERE OLD.status NOT IN ('solved','closed') AND (
+    (dim = 'priority' AND key = OLD.priority) OR (dim = 'channel' AND key = OLD.channel_type) OR
+    (dim = 'group' AND key = CAST(coalesce(OLD.group_id, '') AS TEXT)) OR
+    (dim = 'unassigned' AND OLD.assignee_id IS NULL));
+  INSERT INTO queue_counts SELECT 'priority', NEW.priority, 1 WHERE NEW.status NOT IN ('solved','closed')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'channel', NEW.channel_type, 1 WHERE NEW.status NOT IN ('solved','closed')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'group', CAST(coalesce(NEW.group_id, '') AS TEXT), 1
+    WHERE NEW.status NOT IN ('solved','closed') ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'unassigned', '', 1
+    WHERE NEW.status NOT IN ('solved','closed') AND NEW.assignee_id IS NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER ticket_sla_counted AFTER INSERT ON ticket_sla WHEN NEW.flag <> 'ok'
+BEGIN
+  INSERT INTO queue_counts VALUES ('sla', NEW.flag, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER ticket_sla_recounted AFTER UPDATE OF flag ON ticket_sla WHEN OLD.flag <> NEW.flag
+BEGIN
+  UPDATE queue_counts SET n = n - 1 WHERE dim = 'sla' AND key = OLD.flag;
+  INSERT INTO queue_counts SELECT 'sla', NEW.flag, 1 WHERE NEW.flag <> 'ok'
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER ticket_sla_uncounted AFTER DELETE ON ticket_sla WHEN OLD.flag <> 'ok'
+BEGIN
+  UPDATE queue_counts SET n = n - 1 WHERE dim = 'sla' AND key = OLD.flag;
+END;
+
+-- What service was given, one row per fact, by UTC day: a ticket received, a first reply (with
+-- its seconds), a ticket solved (with its resolution seconds), a reopen, an SLA target met or
+-- breached. The live statistics' "today" and the service reports read the same rows, so they
+-- can never disagree. Written by triggers and by the SLA clock, in the write transaction.
+CREATE TABLE service_samples(
+  id           INTEGER PRIMARY KEY,
+  day          INTEGER NOT NULL,  -- unix seconds / 86400
+  metric       TEXT NOT NULL CHECK (metric IN ('received','first_reply','solved','reopened','sla_met','sla_breached')),
+  seconds      INTEGER,           -- first_reply and solved: how long it took
+  ticket_id    INTEGER NOT NULL,
+  channel_type TEXT NOT NULL,
+  group_id     INTEGER,
+  assignee_id  INTEGER
+);
+CREATE INDEX service_samples_by_day ON service_samples(day, metric, seconds);
+INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  SELECT created_at / 86400, 'received', NULL, id, channel_type, group_id, assignee_id FROM tickets;
+INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  SELECT first_response_at / 86400, 'first_reply', max(first_response_at - created_at, 0), id,
+         channel_type, group_id, assignee_id FROM tickets WHERE first_response_at IS NOT NULL;
+INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  SELECT solved_at / 86400, 'solved', max(solved_at - created_at, 0), id, channel_type, group_id,
+         assignee_id FROM tickets WHERE solved_at IS NOT NULL;
+
+CREATE TRIGGER tickets_received AFTER INSERT ON tickets
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  VALUES (NEW.created_at / 86400, 'received', NULL, NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id);
+END;
+CREATE TRIGGER tickets_first_replied AFTER UPDATE OF first_response_at ON tickets
+  WHEN OLD.first_response_at IS NULL AND NEW.first_response_at IS NOT NULL
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  VALUES (NEW.first_response_at / 86400, 'first_reply', max(NEW.first_response_at - NEW.created_at, 0),
+          NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id);
+END;
+CREATE TRIGGER tickets_solved AFTER UPDATE OF status ON tickets
+  WHEN NEW.status = 'solved' AND OLD.status <> 'solved'
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  VALUES (coalesce(NEW.solved_at, NEW.updated_at) / 86400, 'solved',
+          max(coalesce(NEW.solved_at, NEW.updated_at) - NEW.created_at, 0),
+          NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id);
+END;
+CREATE TRIGGER tickets_reopened AFTER UPDATE OF status ON tickets
+  WHEN OLD.status = 'solved' AND NEW.status NOT IN ('solved', 'closed')
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id)
+  VALUES (NEW.updated_at / 86400, 'reopened', NULL, NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id);
+END;
+)sql",
 };
 
 int user_version(sqlite3* db) {

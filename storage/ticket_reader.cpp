@@ -6,6 +6,7 @@
 #include <set>
 
 #include "protocol/search_query.hpp"
+#include "protocol/sla_snapshot.hpp"
 #include "storage/attachment_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
@@ -13,9 +14,13 @@
 namespace touchpoint::storage {
 namespace {
 
+// Qualified: the SLA queue joins ticket_sla, which has an activity of its own.
 constexpr const char* kTicketColumns =
-    "id, subject, status, priority, channel_type, channel_name, customer_id, group_id, "
-    "assignee_id, created_at, updated_at, first_response_at, solved_at, activity, merged_into";
+    "tickets.id, tickets.subject, tickets.status, tickets.priority, tickets.channel_type, "
+    "tickets.channel_name, tickets.customer_id, tickets.group_id, tickets.assignee_id, "
+    "tickets.created_at, tickets.updated_at, tickets.first_response_at, tickets.solved_at, "
+    "tickets.activity, tickets.merged_into, "
+    "(SELECT snapshot FROM ticket_sla WHERE ticket_sla.ticket_id = tickets.id)";
 
 TicketRow ticket_row(const Stmt& s) {
   TicketRow t;
@@ -34,6 +39,7 @@ TicketRow ticket_row(const Stmt& s) {
   t.solved_at = s.opt_int64(12);
   t.activity = s.int64(13);
   t.merged_into = s.opt_int64(14);
+  if (auto snapshot = s.opt_text(15)) t.sla = *snapshot;  // rendered by TicketReader::rendered
   return t;
 }
 
@@ -115,6 +121,21 @@ struct TicketReader::Impl {
     return *s;
   }
 
+  std::shared_ptr<const protocol::SlaPolicies> sla;
+  Clock now = system_clock_now;
+  // What a row needs beyond its columns: its tags, and its SLA clock rendered for now.
+  void complete(TicketRow& t) {
+    t.tags = tags_of(t.id);
+    if (t.sla.empty()) return;
+    auto snapshot = protocol::decode_sla_snapshot(t.sla);
+    if (!snapshot) {
+      t.sla.clear();
+      return;
+    }
+    const protocol::SlaPolicy* policy = sla ? sla->policy(snapshot->policy) : nullptr;
+    t.sla = protocol::render_sla(*snapshot, now(), policy ? policy->targets.calendar : nullptr);
+  }
+
   std::vector<std::string> tags_of(int64_t ticket_id) {
     std::vector<std::string> out;
     StmtUse q(tags);
@@ -130,6 +151,14 @@ Result<TicketReader> TicketReader::open(const std::string& data_dir) {
   });
 }
 
+Stmt& TicketReader::cached(const std::string& sql) { return impl_->list_stmt(sql); }
+sqlite3* TicketReader::connection() { return impl_->h(); }
+
+void TicketReader::use_sla(std::shared_ptr<const protocol::SlaPolicies> policies, Clock now) {
+  impl_->sla = std::move(policies);
+  impl_->now = std::move(now);
+}
+
 TicketReader::TicketReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TicketReader::TicketReader(TicketReader&&) noexcept = default;
 TicketReader& TicketReader::operator=(TicketReader&&) noexcept = default;
@@ -143,7 +172,7 @@ Result<std::vector<TicketRow>> TicketReader::queue(const QueueQuery& query) {
     if (query.after) q->bind(3, query.after->activity);
     std::vector<TicketRow> out;
     while (q->step()) out.push_back(ticket_row(s));
-    for (auto& t : out) t.tags = impl_->tags_of(t.id);
+    for (auto& t : out) impl_->complete(t);
     return out;
   });
 }
@@ -153,22 +182,39 @@ Result<std::vector<TicketRow>> TicketReader::list(const TicketFilter& f) {
     std::vector<std::string> statuses = f.statuses;
     if (statuses.empty()) statuses = {"new", "open", "pending", "on_hold", "solved"};
     // Fixed fragments only; every value is bound.
-    std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE status = ?1";
-    if (f.after) sql += " AND activity < ?2";
-    if (f.priority) sql += " AND priority = ?4";
-    if (f.channel_type) sql += " AND channel_type = ?5";
-    if (f.assignee) sql += " AND assignee_id = ?6";
-    if (f.unassigned) sql += " AND assignee_id IS NULL";
-    if (f.group) sql += " AND group_id = ?7";
-    if (f.customer_id) sql += " AND customer_id = ?8";
-    sql += " ORDER BY activity DESC LIMIT ?9";
+    // Fixed fragments only; every value is bound. A status queue is read through its index in
+    // sort order; the SLA queues through the flag index (flag, activity), which holds only
+    // flagged tickets, so both seek instead of sorting.
+    std::string sql = std::string("SELECT ") + kTicketColumns;
+    if (f.sla) {
+      sql += " FROM ticket_sla f JOIN tickets ON tickets.id = f.ticket_id WHERE f.flag = ?3"
+             " AND tickets.status IN (SELECT value FROM json_each(?1))";
+      if (f.after) sql += " AND f.activity < ?2";
+    } else {
+      sql += " FROM tickets WHERE tickets.status = ?1";
+      if (f.after) sql += " AND tickets.activity < ?2";
+    }
+    if (f.priority) sql += " AND tickets.priority = ?4";
+    if (f.channel_type) sql += " AND tickets.channel_type = ?5";
+    if (f.assignee) sql += " AND tickets.assignee_id = ?6";
+    if (f.unassigned) sql += " AND tickets.assignee_id IS NULL";
+    if (f.group) sql += " AND tickets.group_id = ?7";
+    if (f.customer_id) sql += " AND tickets.customer_id = ?8";
+    sql += f.sla ? " ORDER BY f.activity DESC LIMIT ?9" : " ORDER BY tickets.activity DESC LIMIT ?9";
     Stmt& s = impl_->list_stmt(sql);
     ReadSnapshot snapshot(impl_->h());  // one committed state across the reads below
     std::vector<TicketRow> out;
-    for (const auto& status : statuses) {
+    std::vector<std::string> passes = statuses;
+    if (f.sla) {  // one pass over the flag index, every status at once
+      std::string list = "[";
+      for (const auto& st : statuses) list += (list.size() > 1 ? ",\"" : "\"") + st + "\"";
+      passes = {list + "]"};
+    }
+    for (const auto& status : passes) {
       StmtUse q(s);
       q->bind(1, status).bind(9, static_cast<int64_t>(f.limit));
       if (f.after) q->bind(2, f.after->activity);
+      if (f.sla) q->bind(3, *f.sla);
       if (f.priority) q->bind(4, *f.priority);
       if (f.channel_type) q->bind(5, *f.channel_type);
       if (f.assignee) q->bind(6, *f.assignee);
@@ -180,7 +226,7 @@ Result<std::vector<TicketRow>> TicketReader::list(const TicketFilter& f) {
       return a.activity > b.activity;
     });
     if (out.size() > f.limit) out.resize(f.limit);
-    for (auto& t : out) t.tags = impl_->tags_of(t.id);
+    for (auto& t : out) impl_->complete(t);
     return out;
   });
 }
@@ -246,7 +292,7 @@ Result<TicketReader::SearchPage> TicketReader::search(const TicketFilter& f,
       }
     }
     if (!exhausted) page.next_before = before;
-    for (auto& t : page.tickets) t.tags = impl_->tags_of(t.id);
+    for (auto& t : page.tickets) impl_->complete(t);
     return page;
   });
 }
@@ -262,7 +308,7 @@ Result<TicketView> TicketReader::ticket(int64_t id) {
       if (!q->step()) return Error{Errc::not_found, "no ticket " + std::to_string(id)};
       v.ticket = ticket_row(impl_->ticket_by_id);
     }
-    v.ticket.tags = impl_->tags_of(id);
+    impl_->complete(v.ticket);
     {
       StmtUse q(impl_->messages);
       q->bind(1, id);

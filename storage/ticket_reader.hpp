@@ -12,9 +12,16 @@
 #include "protocol/media_download.hpp"
 #include "protocol/model.hpp"
 #include "protocol/result.hpp"
+#include "protocol/service_stats.hpp"
+#include "protocol/sla_policy.hpp"
 #include "protocol/views.hpp"
+#include "storage/ticket_store.hpp"
+
+struct sqlite3;
 
 namespace touchpoint::storage {
+
+class Stmt;
 
 // Where a page ended: the last ticket's activity. Pages continue strictly below it.
 struct QueueCursor {
@@ -37,8 +44,16 @@ struct TicketFilter {
   std::optional<int64_t> group = {};
   std::optional<int64_t> customer_id = {};
   bool unassigned = false;
+  std::optional<std::string> sla = {};  // "at_risk" | "breached": through the SLA flag index
   std::size_t limit = 25;
   std::optional<QueueCursor> after = {};
+};
+
+// GET /api/v1/reports/service: UTC days [from_day, to_day] (days since 1970-01-01), grouped by
+// "channel", "group", "agent", "day", or "" (one row).
+struct ServiceQuery {
+  int64_t from_day = 0, to_day = 0;
+  std::string by;
 };
 
 class TicketReader {
@@ -48,6 +63,9 @@ class TicketReader {
   TicketReader(TicketReader&&) noexcept;
   TicketReader& operator=(TicketReader&&) noexcept;
   ~TicketReader();
+
+  // Ticket rows render their SLA clock with these policies' calendars at now().
+  void use_sla(std::shared_ptr<const protocol::SlaPolicies> policies, Clock now);
 
   // One page of a status queue, most recently active first, through the index that matches
   // the sort (no sort step, whatever the queue's size).
@@ -78,6 +96,10 @@ class TicketReader {
   // The customers owning any of these exact identities (at most one each), in order.
   Result<std::vector<CustomerView>> customers_by_identity(const std::vector<Identity>& candidates);
   Result<std::map<std::string, int64_t>> status_counts();
+  // Queue statistics from the counters kept in the write transaction (stats_reader.cpp); the
+  // agents' presence is the server's to fill in.
+  Result<protocol::QueueStats> queue_stats(int64_t now);
+  Result<std::vector<protocol::ServiceFigures>> service_report(const ServiceQuery& q);
   // Pending outbox rows whose next attempt is due at now, oldest due first.
   Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
   // Pending media downloads whose next attempt is due, oldest first.
@@ -95,6 +117,8 @@ class TicketReader {
  private:
   Result<std::vector<CustomerView>> customers_of(const std::vector<int64_t>& ids);
   Result<StoredFile> with_bytes(StoredFile f);  // reads f.sha256's file into f.bytes
+  Stmt& cached(const std::string& sql);  // a prepared statement kept for the next call
+  sqlite3* connection();
   struct Impl;
   explicit TicketReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -148,6 +148,28 @@ void TicketStore::atomically(const std::function<bool()>& body) {
   }
 }
 
+void TicketStore::use_sla(std::shared_ptr<const protocol::SlaPolicies> policies, SlaSink sink) {
+  impl_->sla.use(std::move(policies), std::move(sink));
+}
+
+Result<std::optional<int64_t>> TicketStore::run_sla_deadlines(std::size_t limit) {
+  return guarded([&]() -> Result<std::optional<int64_t>> {
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    auto next = impl_->sla.run_due(impl_->options.now(), limit);
+    tx.commit();
+    return next;
+  });
+}
+
+Result<int64_t> TicketStore::adopt_sla_policies() {
+  return guarded([&]() -> Result<int64_t> {
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    int64_t n = impl_->sla.adopt_policies(impl_->options.now());
+    tx.commit();
+    return n;
+  });
+}
+
 Status TicketStore::batch(const std::function<void()>& body) {
   return guarded([&]() -> Status {
     Tx tx(impl_->h(), impl_->search, impl_->tx_statements);

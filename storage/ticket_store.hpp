@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -16,12 +17,28 @@
 #include "protocol/model.hpp"
 #include "protocol/reply_rules.hpp"
 #include "protocol/result.hpp"
+#include "protocol/sla_policy.hpp"
 #include "protocol/views.hpp"
 
 namespace touchpoint::storage {
 
 using Clock = std::function<int64_t()>;  // unix seconds
 int64_t system_clock_now();
+
+// A moment an SLA clock reached: a warning, a breach or a fulfilment (live events).
+struct SlaNotice {
+  int64_t ticket_id = 0;
+  std::string type;    // "sla.warning" | "sla.breached" | "sla.fulfilled"
+  std::string metric;  // "first_reply" | "next_reply" | "resolution"
+  int64_t due_at = 0;
+};
+// What one committed transaction did to SLA clocks.
+struct SlaCommitted {
+  std::vector<SlaNotice> notices;
+  std::optional<int64_t> earliest_deadline;  // the earliest next deadline it wrote, if any
+};
+// Called on the writer thread after the COMMIT that contains the changes; must not block.
+using SlaSink = std::function<void(SlaCommitted)>;
 
 struct StoreOptions {
   std::string data_dir;                 // holds touchpoint.db and attachments/
@@ -157,6 +174,18 @@ class TicketStore {
   Status rename_group(int64_t group_id, const std::string& name);
   // Revokes by hash. Idempotent: revoking an unknown or revoked token is not an error.
   Status revoke_token(const std::string& token_hash);
+
+  // SLA clocks (none are kept until policies are given). Called before the store is handed to
+  // its writer thread; sink hears about what each committed transaction did to them.
+  void use_sla(std::shared_ptr<const protocol::SlaPolicies> policies, SlaSink sink);
+  // Recomputes the clocks due at now (at most limit)
+  // and answers the earliest deadline still ahead, for the one timer that waits for it.
+  Result<std::optional<int64_t>> run_sla_deadlines(std::size_t limit);
+  // At start: if the policies changed since the clocks were computed, computes every clock of
+  // a ticket not closed again, so attainment never drifts from a replay. Answers how many.
+  // Breaches that fell due while the server was down are recorded by the first
+  // run_sla_deadlines, with breached_at = their due time.
+  Result<int64_t> adopt_sla_policies();
 
   // Proves the store takes writes: writes one page, inside whatever transaction is open.
   Status ping();

@@ -91,8 +91,10 @@ Status TicketStore::delete_group(int64_t group_id, int64_t actor) {
                    "SELECT id, 'ticket.group_changed', 'agent', ?2, ?1, ?3 FROM tickets "
                    "WHERE group_id = ?1");
     ev.bind(1, group_id).bind(2, actor).bind(3, now).run();
-    Stmt clear(d.h(), "UPDATE tickets SET group_id = NULL WHERE group_id = ?1");
-    clear.bind(1, group_id).run();
+    Stmt clear(d.h(), "UPDATE tickets SET group_id = NULL WHERE group_id = ?1 RETURNING id");
+    clear.bind(1, group_id);
+    while (clear.step()) d.sla.mark(clear.int64(0));  // a policy may match on the group
+    clear.reset();
     Stmt del(d.h(), "DELETE FROM groups WHERE id = ?1 RETURNING id");
     del.bind(1, group_id);
     if (!del.step()) return Error{Errc::not_found, "no group " + std::to_string(group_id)};
@@ -155,6 +157,11 @@ Status TicketStore::rename_group(int64_t group_id, const std::string& name) {
     q.bind(1, group_id).bind(2, name);
     if (!q.step()) return Error{Errc::not_found, "no group " + std::to_string(group_id)};
     q.reset();
+    if (impl_->sla.enabled()) {  // policies match on the group's name
+      Stmt members(impl_->h(), "SELECT id FROM tickets WHERE group_id = ?1 AND status <> 'closed'");
+      members.bind(1, group_id);
+      while (members.step()) impl_->sla.mark(members.int64(0));
+    }
     tx.commit();
     return ok();
   });

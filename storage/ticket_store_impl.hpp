@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "protocol/http_field.hpp"
 #include "storage/attachment_store.hpp"
 #include "storage/schema.hpp"
+#include "storage/sla_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
 
@@ -100,9 +102,15 @@ class SearchWrites {
   // What a rolled-back savepoint wrote never reaches the index.
   void truncate(std::size_t n) { queued_.erase(queued_.begin() + static_cast<long>(n), queued_.end()); }
   void flush() {
+    if (before_commit) before_commit();
     for (auto& w : queued_) w.insert->bind(1, w.rowid).bind(2, w.text).run();
     queued_.clear();
   }
+
+  // The rest of the outermost transaction's end: work just before COMMIT (the SLA clocks of the
+  // tickets it touched, which may write rows and queue index writes of their own), what to do
+  // once COMMIT returned (their live notices), and when it rolled back.
+  std::function<void()> before_commit, after_commit, rolled_back;
 
  private:
   struct Write {
@@ -120,12 +128,15 @@ class Tx {
   Tx(sqlite3* db, SearchWrites& search, TransactionStatements& prepared)
       : tx_(db, &prepared), search_(search), mark_(search.size()) {}
   ~Tx() {
-    if (!done_) search_.truncate(mark_);
+    if (done_) return;
+    search_.truncate(mark_);
+    if (tx_.outer() && search_.rolled_back) search_.rolled_back();
   }
   void commit() {
     if (tx_.outer()) search_.flush();
     tx_.commit();
     done_ = true;
+    if (tx_.outer() && search_.after_commit) search_.after_commit();
   }
   bool outer() const { return tx_.outer(); }
   Tx(const Tx&) = delete;
@@ -144,7 +155,11 @@ struct TicketStore::Impl {
         db(open_db(database_path(o.data_dir), false)),
         ready(configure_and_migrate(db.get(), o)),
         attachments(AttachmentStore::of_store(o.data_dir)),
-        last_activity(max_activity(db.get())) {}
+        last_activity(max_activity(db.get())) {
+    search.before_commit = [this] { sla.before_commit(options.now()); };
+    search.after_commit = [this] { sla.after_commit(); };
+    search.rolled_back = [this] { sla.rolled_back(); };
+  }
 
   StoreOptions options;
   DbHandle db;
@@ -152,6 +167,7 @@ struct TicketStore::Impl {
   TransactionStatements tx_statements{h()};
   AttachmentStore attachments;
   SearchWrites search;  // full-text writes of the open transaction, flushed at its COMMIT
+  SlaStore sla{h(), nullptr, nullptr};  // every touched ticket's clock, at COMMIT
   sqlite3* h() { return db.get(); }
 
   // Prepared once, reused for every call.
@@ -173,10 +189,13 @@ struct TicketStore::Impl {
                      "thread_key, customer_id, created_at, updated_at, activity) "
                      "VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, ?6, ?7) RETURNING id"};
   Stmt touch_ticket{h(), "UPDATE tickets SET updated_at = ?2, activity = ?3 WHERE id = ?1"};
+  // A solved or closed ticket has nobody waiting on it.
   Stmt set_status_stmt{h(),
-                       "UPDATE tickets SET status = ?2, solved_at = CASE "
+                       "UPDATE tickets SET status = ?2, updated_at = ?3, solved_at = CASE "
                        "WHEN ?2 = 'solved' THEN ?3 WHEN ?2 = 'closed' THEN solved_at ELSE NULL "
-                       "END WHERE id = ?1"};
+                       "END, waiting_since = CASE WHEN ?2 IN ('solved', 'closed') THEN NULL "
+                       "ELSE waiting_since END WHERE id = ?1"};
+  Stmt set_waiting{h(), "UPDATE tickets SET waiting_since = coalesce(waiting_since, ?2) WHERE id = ?1"};
   Stmt ticket_state_stmt{h(), "SELECT status, assignee_id, group_id, first_response_at, "
                               "channel_type, channel_name FROM tickets WHERE id = ?1"};
   Stmt count_status{h(), "UPDATE status_counts SET n = n + ?2 WHERE status = ?1"};
@@ -234,8 +253,10 @@ struct TicketStore::Impl {
   // The last activity value handed out; a rolled-back savepoint leaves a gap, never a repeat.
   int64_t last_activity = 0;
   int64_t next_activity() { return ++last_activity; }
+  // Every change to a ticket passes here, so its SLA clock is computed again at COMMIT.
   void touch(int64_t ticket_id, int64_t now) {
     touch_ticket.bind(1, ticket_id).bind(2, now).bind(3, next_activity()).run();
+    sla.mark(ticket_id);
   }
 
   struct TicketState {
@@ -478,6 +499,7 @@ struct TicketStore::Impl {
       q->step();
       r.ticket_id = q->int64(0);
       r.ticket_created = true;
+      sla.mark(r.ticket_id);
       search.add(index_subject, r.ticket_id, c.subject);
       count("new", 1);
       event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",
@@ -522,6 +544,7 @@ struct TicketStore::Impl {
                      c.email->bounce_status.empty() ? "bounced" : c.email->bounce_status},
                     now, /*keep_early=*/false);
     }
+    if (!automatic) set_waiting.bind(1, r.ticket_id).bind(2, now).run();
     search.add(index_message, r.message_id, c.text);
     name_files(r.message_id, c.attachments, hashes);
     if (tx.outer()) sync_files();  // inside a group, batch() syncs once for all of it

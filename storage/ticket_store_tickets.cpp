@@ -230,6 +230,8 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
                  .actor_id = agent_id, .message_id = r.message_id},
                 now);
       }
+      Stmt answered(d.h(), "UPDATE tickets SET waiting_since = NULL WHERE id = ?1");
+      answered.bind(1, ticket_id).run();
       if (t->status == "new") d.change_status(ticket_id, "new", "open", "agent", agent_id, now);
     }
     d.touch(ticket_id, now);

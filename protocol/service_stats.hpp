@@ -1,0 +1,45 @@
+#pragma once
+// Queue statistics and service reports (the contract's "Queue statistics and reports"): what
+// the store reads back, the percentile rule both use, and their JSON and CSV. Pure.
+//
+// Percentiles are nearest-rank over the exact values (the p-th percentile of n sorted values
+// is the ceil(p/100 * n)-th): an actual observed time, never an interpolation, so the live
+// "today" figures, the reports and a recomputation by hand agree to the second.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace touchpoint::protocol {
+
+// One row of service figures: a period's received and solved tickets, reply and resolution
+// times, SLA attainment and reopens.
+struct ServiceFigures {
+  std::string key;    // the channel type, group name, agent id or day; "" for none
+  std::string label;  // agent rows: the agent's name
+  int64_t tickets = 0, solved = 0, reopens = 0;
+  int64_t sla_met = 0, sla_breached = 0;
+  std::vector<int64_t> first_reply_seconds, resolution_seconds;  // unsorted samples
+};
+
+std::optional<int64_t> nearest_rank(std::vector<int64_t>& values, int percent);  // sorts values
+// met / (met + breached), or nullopt when no target concluded.
+std::optional<double> attainment(int64_t met, int64_t breached);
+
+struct QueueStats {
+  std::map<std::string, int64_t> statuses, by_priority, by_channel, by_group;
+  int64_t open_total = 0, unassigned = 0;
+  std::optional<int64_t> oldest_waiting_at;
+  int64_t sla_at_risk = 0, sla_breached = 0;
+  int64_t agents_online = 0, agents_away = 0;
+  ServiceFigures today;
+};
+
+std::string encode_queue_stats(QueueStats s);
+// The same figures as Prometheus gauges (touchpoint_queue_*), for /metrics.
+std::string queue_stats_metrics(const QueueStats& s);
+std::string encode_service_report(std::vector<ServiceFigures> rows);
+std::string service_report_csv(std::vector<ServiceFigures> rows);
+
+}  // namespace touchpoint::protocol

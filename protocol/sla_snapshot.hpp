@@ -1,0 +1,38 @@
+#pragma once
+// What the store keeps of a ticket's SLA clock (computed in the write transaction at every
+// change and at every warning or breach moment), and the ticket JSON's "sla" object rendered
+// from it at read time: a clock that is running counts on from when it was computed, through
+// the calendar's open hours, so elapsed_seconds is right without a write.
+//
+// Pure.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/business_calendar.hpp"
+#include "protocol/sla_clock.hpp"
+
+namespace touchpoint::protocol {
+
+struct SlaSnapshot {
+  std::string policy;
+  int64_t computed_at = 0;
+  bool running = false;  // the ticket's clocks were counting at computed_at
+  std::optional<SlaMetric> first_reply, next_reply, resolution;
+};
+
+SlaSnapshot sla_snapshot(const std::string& policy, const SlaClock& clock, int64_t now);
+
+// Compact JSON for the store, and back (nullopt for text that is not one).
+std::string encode_sla_snapshot(const SlaSnapshot& s);
+std::optional<SlaSnapshot> decode_sla_snapshot(std::string_view text);
+
+// The contract's "sla" object at now. calendar: the policy's, nullptr for 24/7.
+std::string render_sla(const SlaSnapshot& s, int64_t now, const BusinessCalendar* calendar);
+
+// "at_risk" (a running metric due within its warning time), "breached" (a metric breached and
+// not met), or "ok": what the queue filter and the counters go by.
+const char* sla_flag(const SlaClock& clock, int64_t now);
+
+}  // namespace touchpoint::protocol

@@ -1,0 +1,76 @@
+#pragma once
+// SlaStore: keeps each ticket's SLA clock in the store, on the writer's connection, inside the
+// write transaction. Every write that touches a ticket marks it; just before the outermost
+// COMMIT the marked tickets' clocks are computed again from their history (the pure
+// protocol::sla_clock, so what is stored always equals a replay), their due times and flags
+// written, and every warning, breach and fulfilment recorded as an event on the ticket's
+// timeline and a service sample. The notices reach the server only once COMMIT returned.
+//
+// Internal to storage/. Not thread-safe: the writer thread only.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "protocol/sla_policy.hpp"
+#include "protocol/sla_snapshot.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/ticket_store.hpp"
+
+namespace touchpoint::storage {
+
+class SlaStore {
+ public:
+  SlaStore(sqlite3* db, std::shared_ptr<const protocol::SlaPolicies> policies, SlaSink sink);
+
+  void use(std::shared_ptr<const protocol::SlaPolicies> policies, SlaSink sink);
+  const protocol::SlaPolicies& policies() const { return *policies_; }
+  bool enabled() const { return !policies_->empty(); }
+  // This ticket changed in the current transaction.
+  void mark(int64_t ticket_id) {
+    if (enabled()) marked_.insert(ticket_id);
+  }
+  // Just before the outermost COMMIT: recomputes the marked tickets' clocks.
+  void before_commit(int64_t now);
+  // Once COMMIT returned: hands the notices of the transaction to the sink.
+  void after_commit();
+  // The outermost transaction rolled back: nothing it computed happened.
+  void rolled_back();
+
+  // Recomputes the clocks whose next deadline is due at now (at most limit of them); answers
+  // the earliest deadline still ahead.
+  std::optional<int64_t> run_due(int64_t now, std::size_t limit);
+  // When the policies differ from the ones the stored clocks were computed with, computes
+  // every clock of a ticket not closed again (and drops the clocks no policy covers any more).
+  // Answers how many were computed.
+  int64_t adopt_policies(int64_t now);
+  std::optional<int64_t> earliest_deadline();
+
+ private:
+  void refresh(int64_t ticket_id, int64_t now);
+  void note(int64_t ticket_id, const char* type, const char* metric, int64_t due_at,
+            const std::string& why, int64_t now);
+
+  sqlite3* db_;
+  std::shared_ptr<const protocol::SlaPolicies> policies_;
+  SlaSink sink_;
+  std::set<int64_t> marked_;
+  SlaCommitted pending_;
+
+  Stmt facts_;
+  Stmt tags_;
+  Stmt history_;
+  Stmt stored_;
+  Stmt upsert_;
+  Stmt drop_;
+  Stmt event_;
+  Stmt sample_;
+  Stmt due_;
+  Stmt earliest_;
+};
+
+}  // namespace touchpoint::storage

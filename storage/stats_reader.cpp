@@ -1,0 +1,126 @@
+// Queue statistics and service reports: TicketReader's reads of the counters and service
+// samples the write transaction keeps (schema v11). No query here scans tickets.
+#include <algorithm>
+#include <map>
+
+#include "protocol/time.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/ticket_reader.hpp"
+
+namespace touchpoint::storage {
+namespace {
+
+std::string day_text(int64_t day) { return format_rfc3339(day * 86400).substr(0, 10); }
+
+std::map<int64_t, std::string> names(Stmt& q) {
+  std::map<int64_t, std::string> out;
+  StmtUse use(q);
+  while (q.step()) out[q.int64(0)] = q.text(1);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<protocol::ServiceFigures>> TicketReader::service_report(const ServiceQuery& sq) {
+  try {
+    const std::string& by = sq.by;
+    // The key of each sample: what the row groups by, as it was when the fact happened.
+    std::string key = by == "channel" ? "channel_type"
+                      : by == "group" ? "coalesce(group_id, '')"
+                      : by == "agent" ? "coalesce(assignee_id, '')"
+                      : by == "day"   ? "day"
+                                      : "''";
+    Stmt& q = cached("SELECT metric, seconds, " + key +
+                     " FROM service_samples WHERE day BETWEEN ?1 AND ?2");
+    std::map<std::string, protocol::ServiceFigures> rows;
+    {
+      ReadSnapshot snapshot(connection());
+      StmtUse use(q);
+      q.bind(1, sq.from_day).bind(2, sq.to_day);
+      while (q.step()) {
+        std::string k = by == "day" ? day_text(q.int64(2)) : q.text(2);
+        auto& r = rows[k];
+        std::string metric = q.text(0);
+        if (metric == "received") ++r.tickets;
+        else if (metric == "solved") {
+          ++r.solved;
+          if (auto s = q.opt_int64(1)) r.resolution_seconds.push_back(*s);
+        } else if (metric == "first_reply") {
+          if (auto s = q.opt_int64(1)) r.first_reply_seconds.push_back(*s);
+        } else if (metric == "reopened") ++r.reopens;
+        else if (metric == "sla_met") ++r.sla_met;
+        else if (metric == "sla_breached") ++r.sla_breached;
+      }
+    }
+    std::map<int64_t, std::string> labels;
+    if (by == "group") labels = names(cached("SELECT id, name FROM groups"));
+    if (by == "agent") labels = names(cached("SELECT id, name FROM agents"));
+    std::vector<protocol::ServiceFigures> out;
+    for (auto& [k, r] : rows) {
+      r.key = k;
+      if (by == "group" && !k.empty()) {  // a group's name, as it is today
+        auto it = labels.find(std::stoll(k));
+        r.key = it == labels.end() ? "(deleted group " + k + ")" : it->second;
+      }
+      if (by == "agent" && !k.empty()) {
+        auto it = labels.find(std::stoll(k));
+        if (it != labels.end()) r.label = it->second;
+      }
+      out.push_back(std::move(r));
+    }
+    if (by.empty() && out.empty()) out.emplace_back();  // one row, even for a quiet period
+    return out;
+  } catch (const SqliteError& e) {
+    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
+  }
+}
+
+Result<protocol::QueueStats> TicketReader::queue_stats(int64_t now) {
+  try {
+    protocol::QueueStats s;
+    {
+      ReadSnapshot snapshot(connection());
+      {
+        Stmt& q = cached("SELECT status, n FROM status_counts");
+        StmtUse use(q);
+        while (q.step()) s.statuses[q.text(0)] = q.int64(1);
+      }
+      std::map<int64_t, std::string> groups = names(cached("SELECT id, name FROM groups"));
+      {
+        Stmt& q = cached("SELECT dim, key, n FROM queue_counts WHERE n <> 0");
+        StmtUse use(q);
+        while (q.step()) {
+          std::string dim = q.text(0), key = q.text(1);
+          int64_t n = q.int64(2);
+          if (dim == "priority") s.by_priority[key] = n;
+          else if (dim == "channel") s.by_channel[key] = n;
+          else if (dim == "unassigned") s.unassigned = n;
+          else if (dim == "sla") (key == "at_risk" ? s.sla_at_risk : s.sla_breached) = n;
+          else if (dim == "group") {
+            std::string name;
+            if (!key.empty()) {
+              auto it = groups.find(std::stoll(key));
+              name = it == groups.end() ? key : it->second;
+            }
+            s.by_group[name] += n;
+          }
+        }
+      }
+      {
+        Stmt& q = cached("SELECT min(waiting_since) FROM tickets WHERE waiting_since IS NOT NULL");
+        StmtUse use(q);
+        if (q.step()) s.oldest_waiting_at = q.opt_int64(0);
+      }
+    }
+    for (const auto& [status, n] : s.statuses)
+      if (status != "solved" && status != "closed") s.open_total += n;
+    auto today = service_report({now / 86400, now / 86400, ""});
+    if (!today) return today.error();
+    s.today = std::move(today.value().front());
+    return s;
+  } catch (const SqliteError& e) {
+    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
+  }
+}
+
+}  // namespace touchpoint::storage
