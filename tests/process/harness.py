@@ -16,9 +16,9 @@ class Touchpoint:
     """`touchpoint serve` on an ephemeral port. Waits for its 'listening' log line (no sleeps)."""
 
     def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=(), listeners=("http",),
-                 preexec_fn=None):
+                 preexec_fn=None, prefix=()):
         self.binary, self.data_dir = binary, data_dir
-        cmd = [binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", *args]
+        cmd = [*prefix, binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", *args]
         if config_text is not None:
             cfg = os.path.join(data_dir + "-config.toml")
             with open(cfg, "w") as f:

@@ -92,6 +92,50 @@ TEST_F(ConfigTest, ErrorsNameTheProblem) {
   }
 }
 
+// The SLA section's mistakes fail the start with one line naming the key (issue #13).
+TEST_F(ConfigTest, SlaErrorsNameTheKey) {
+  const char* cal = "[[calendar]]\nname=\"office\"\ntimezone=\"Europe/Rome\"\nhours=[\"mon-fri 09:00-18:00\"]\n";
+  struct Case {
+    std::string toml;
+    const char* says;
+  } cases[] = {
+      {"[[calendar]]\nname=\"o\"\ntimezone=\"Mars/Olympus\"\nhours=[\"mon 09:00-10:00\"]\n",
+       "calendar o: timezone 'Mars/Olympus'"},
+      {"[[calendar]]\nname=\"o\"\ntimezone=\"Europe/Rome\"\nhours=[\"mon 09:00-25:00\"]\n",
+       "hours frame 'mon 09:00-25:00'"},
+      {"[[calendar]]\nname=\"o\"\ntimezone=\"Europe/Rome\"\nhours=[\"mon 09:00-12:00\", \"mon 11:00-13:00\"]\n",
+       "overlap"},
+      {"[[calendar]]\nname=\"o\"\ntimezone=\"Europe/Rome\"\nhours=[\"mon 09:00-12:00\"]\nholidays=[\"2026-13-01\"]\n",
+       "holiday '2026-13-01'"},
+      {"[[sla]]\nname=\"vip\"\nfirst_reply=\"5x\"\n", "sla vip: first_reply \"5x\""},
+      {"[[sla]]\nname=\"vip\"\ncalendar=\"nowhere\"\n", "sla vip: calendar \"nowhere\""},
+      {"[[sla]]\nname=\"vip\"\npause_statuses=[\"waiting\"]\n", "sla vip: pause_statuses: \"waiting\""},
+      {"[[sla]]\nname=\"vip\"\nmatch={ colour=[\"red\"] }\n", "match.colour"},
+      {"[[sla]]\nname=\"vip\"\nmatch={ priority=[\"asap\"] }\n", "unknown priority \"asap\""},
+      {"[[sla]]\nname=\"vip\"\nwarn_before=\"\"\nresolution=\"1h 30m\"\n", "resolution"},
+      {"[[sla]]\nname=\"vip\"\n[[sla]]\nname=\"vip\"\n", "sla vip: defined twice"},
+      {"[[sla]]\nname=\"vip\"\nfirst_reply=\"1h\"\nfirst_replies=\"2h\"\n", "unknown key first_replies"},
+      {std::string(cal) + "[[sla]]\nname=\"ok\"\ncalendar=\"office\"\nfirst_reply=90\n", "sla ok.first_reply must be a string"},
+  };
+  for (const auto& k : cases) {
+    auto c = load_config(write(k.toml));
+    ASSERT_FALSE(c) << k.toml;
+    EXPECT_NE(c.error().message.find(k.says), std::string::npos) << c.error().message;
+    EXPECT_EQ(c.error().message.find('\n'), std::string::npos) << "one line";
+  }
+  auto good = load_config(write(std::string(cal) +
+                                "[[sla]]\nname=\"vip\"\ncalendar=\"office\"\nmatch={ tags=[\"vip\"] }\n"
+                                "first_reply=\"1h\"\nnext_reply=\"4h\"\nresolution=\"2d\"\n"
+                                "[[sla]]\nname=\"rest\"\nfirst_reply=\"8h\"\n"));
+  ASSERT_TRUE(good) << good.error().message;
+  const auto* vip = good->sla->match({"normal", "email", "support", "", {"vip", "x"}});
+  ASSERT_NE(vip, nullptr);
+  EXPECT_EQ(vip->name, "vip");
+  EXPECT_EQ(vip->targets.resolution, 172800);
+  EXPECT_NE(vip->targets.calendar, nullptr);
+  EXPECT_EQ(good->sla->match({"normal", "email", "support", "", {}})->name, "rest");
+}
+
 TEST_F(ConfigTest, ReadsAWhatsAppChannelsApprovedTemplates) {
   auto c = load_config(write(R"(
 [[channel]]

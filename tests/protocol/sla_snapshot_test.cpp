@@ -1,0 +1,101 @@
+#include "protocol/sla_snapshot.hpp"
+
+#include <gtest/gtest.h>
+
+#include "protocol/service_stats.hpp"
+#include "protocol/sla_policy.hpp"
+
+namespace touchpoint::protocol {
+namespace {
+using Kind = SlaHistoryItem::Kind;
+
+TEST(SlaSnapshot, RoundTripsAndRendersARunningClockCountingOnThroughTheCalendar) {
+  auto cal = BusinessCalendar::build({"c", "UTC", {"mon-fri 09:00-17:00"}, {}});
+  ASSERT_TRUE(cal);
+  SlaTargets t;
+  t.first_reply = 3600;
+  t.calendar = &cal.value();
+  int64_t mon_9 = 1795424400;  // Monday 2026-11-23 09:00 UTC
+  std::vector<SlaHistoryItem> h = {{mon_9 + 600, Kind::status, "new"}, {mon_9 + 600, Kind::customer_message, ""}};
+  auto clock = sla_clock(h, t, mon_9 + 900);
+  auto snap = decode_sla_snapshot(encode_sla_snapshot(sla_snapshot("p", clock, mon_9 + 900)));
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->first_reply->elapsed_seconds, 300);
+  // Read at 09:30: 20 open minutes have counted; it is due at 10:10.
+  EXPECT_EQ(render_sla(*snap, mon_9 + 1800, &cal.value()),
+            R"({"policy":"p","metrics":{"first_reply":{"target_seconds":3600,"state":"active",)"
+            R"("started_at":"2026-11-23T09:10:00Z","due_at":"2026-11-23T10:10:00Z",)"
+            R"("elapsed_seconds":1200,"breached_at":null,"fulfilled_at":null},)"
+            R"("next_reply":null,"resolution":null}})");
+  // Read past the due time, before the timer ran: shown breached at its due time.
+  std::string late = render_sla(*snap, mon_9 + 4000, &cal.value());
+  EXPECT_NE(late.find(R"("state":"breached")"), std::string::npos) << late;
+  EXPECT_NE(late.find(R"("breached_at":"2026-11-23T10:10:00Z")"), std::string::npos) << late;
+  EXPECT_FALSE(decode_sla_snapshot("not json"));
+}
+
+TEST(SlaSnapshot, FlagsAtRiskWithinTheWarningAndBreachedUntilMet) {
+  SlaTargets t;
+  t.first_reply = 400;  // warns 100 s before
+  std::vector<SlaHistoryItem> h = {{0, Kind::status, "new"}, {0, Kind::customer_message, ""}};
+  EXPECT_STREQ(sla_flag(sla_clock(h, t, 299), 299), "ok");
+  EXPECT_STREQ(sla_flag(sla_clock(h, t, 300), 300), "at_risk");
+  EXPECT_STREQ(sla_flag(sla_clock(h, t, 400), 400), "breached");
+  h.push_back({500, Kind::agent_reply, ""});
+  EXPECT_STREQ(sla_flag(sla_clock(h, t, 600), 600), "ok") << "met late: breached, but not open";
+}
+
+TEST(SlaPolicies, FirstMatchWinsEveryKeyMustFitTagsAnyOf) {
+  auto p = SlaPolicies::build({}, {{.name = "billing-vip", .match = {{"group", {"Billing"}}, {"tags", {"vip", "gold"}}}, .first_reply = "1h"},
+                                   {.name = "email", .match = {{"channel", {"email"}}}, .first_reply = "1d"},
+                                   {.name = "rest", .first_reply = "2d"}});
+  ASSERT_TRUE(p) << p.error().message;
+  auto name = [&](SlaTicketFacts f) { return (*p)->match(f)->name; };
+  EXPECT_EQ(name({"normal", "email", "mail", "Billing", {"gold"}}), "billing-vip");
+  EXPECT_EQ(name({"normal", "email", "mail", "Billing", {}}), "email");
+  EXPECT_EQ(name({"normal", "whatsapp", "wa", "Sales", {"vip"}}), "rest");
+  auto same = SlaPolicies::build({}, {{.name = "rest", .first_reply = "2d"}});
+  auto other = SlaPolicies::build({}, {{.name = "rest", .first_reply = "1d"}});
+  EXPECT_NE(same.value()->fingerprint(), other.value()->fingerprint());
+  EXPECT_EQ(SlaPolicies::build({}, {}).value()->fingerprint(), "");
+}
+
+TEST(ServiceStats, PercentilesAreNearestRankOverExactValues) {
+  std::vector<int64_t> v = {50, 10, 40, 20, 30};
+  EXPECT_EQ(nearest_rank(v, 50), 30);
+  EXPECT_EQ(nearest_rank(v, 90), 50);
+  EXPECT_EQ(nearest_rank(v, 20), 10);
+  std::vector<int64_t> none;
+  EXPECT_EQ(nearest_rank(none, 50), std::nullopt);
+  EXPECT_EQ(attainment(0, 0), std::nullopt);
+  EXPECT_DOUBLE_EQ(*attainment(3, 1), 0.75);
+}
+
+TEST(ServiceStats, CsvQuotesKeysAndDefusesFormulas) {
+  ServiceFigures a;
+  a.key = "=cmd|' /C calc'!A0";
+  a.tickets = 2;
+  ServiceFigures b;
+  b.key = "Sales, \"EU\"";
+  b.solved = 1;
+  b.resolution_seconds = {60};
+  std::string csv = service_report_csv({a, b});
+  EXPECT_EQ(csv,
+            "key,tickets,solved,first_reply_p50_seconds,first_reply_p90_seconds,"
+            "resolution_p50_seconds,sla_attainment,reopens\r\n"
+            "\"'=cmd|' /C calc'!A0\",2,0,,,,,0\r\n"
+            "\"Sales, \"\"EU\"\"\",0,1,,,60,,0\r\n");
+}
+
+TEST(ServiceStats, QueueStatsListEveryStatusAndPriority) {
+  QueueStats s;
+  s.statuses["open"] = 3;
+  s.open_total = 3;
+  std::string j = encode_queue_stats(s);
+  for (const char* k : {R"("new":0)", R"("closed":0)", R"("urgent":0)", R"("open":3)",
+                        R"("oldest_waiting_at":null)", R"("sla":{"at_risk":0,"breached":0})"})
+    EXPECT_NE(j.find(k), std::string::npos) << k << " in " << j;
+}
+
+}  // namespace
+}  // namespace touchpoint::protocol
