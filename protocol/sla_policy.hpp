@@ -20,12 +20,12 @@
 namespace touchpoint::protocol {
 
 struct SlaPolicySpec {
-  std::string name;
-  std::string calendar;  // "" = calendar time, 24/7
-  std::map<std::string, std::vector<std::string>> match;  // priority, channel, channel_name, group, tags
+  std::string name = {};
+  std::string calendar = {};  // "" = calendar time, 24/7
+  std::map<std::string, std::vector<std::string>> match = {};  // priority, channel, channel_name, group, tags
   // Durations as written ("1h30m"); "" = no target.
-  std::string first_reply, next_reply, resolution, warn_before;
-  std::optional<std::vector<std::string>> pause_statuses;  // nullopt: pending, on_hold
+  std::string first_reply = {}, next_reply = {}, resolution = {}, warn_before = {};
+  std::optional<std::vector<std::string>> pause_statuses = {};  // nullopt: pending, on_hold
 };
 
 // What a policy is matched on.

@@ -28,7 +28,7 @@ TEST(SlaSnapshot, RoundTripsAndRendersARunningClockCountingOnThroughTheCalendar)
             R"("elapsed_seconds":1200,"breached_at":null,"fulfilled_at":null},)"
             R"("next_reply":null,"resolution":null}})");
   // Read past the due time, before the timer ran: shown breached at its due time.
-  std::string late = render_sla(*snap, mon_9 + 4000, &cal.value());
+  std::string late = render_sla(*snap, mon_9 + 4300, &cal.value());
   EXPECT_NE(late.find(R"("state":"breached")"), std::string::npos) << late;
   EXPECT_NE(late.find(R"("breached_at":"2026-11-23T10:10:00Z")"), std::string::npos) << late;
   EXPECT_FALSE(decode_sla_snapshot("not json"));
