@@ -33,6 +33,19 @@ class LiveLoadTest(unittest.TestCase):
         conn.request("POST", "/api/v1/auth/login",
                      json.dumps({"email": "admin@acme.test", "password": "admin-password-1"}),
                      {"Content-Type": "application/json"})
+        admin = json.loads(conn.getresponse().read())["token"]
+        # The consoles are an agent's: supervisors also get stats.updated, which would
+        # interleave with the event numbers this test counts.
+        conn.request("POST", "/api/v1/agents",
+                     json.dumps({"email": "agent@acme.test", "name": "Agent", "role": "agent",
+                                 "password": "agent-password-1"}),
+                     {"Content-Type": "application/json", "Authorization": "Bearer " + admin})
+        created = conn.getresponse()
+        created.read()
+        self.assertEqual(created.status, 201)
+        conn.request("POST", "/api/v1/auth/login",
+                     json.dumps({"email": "agent@acme.test", "password": "agent-password-1"}),
+                     {"Content-Type": "application/json"})
         self.token = json.loads(conn.getresponse().read())["token"]
         conn.close()
 
