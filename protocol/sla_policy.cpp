@@ -30,7 +30,9 @@ std::string digest(const std::string& text) {
 }  // namespace
 
 bool SlaPolicy::fits(const SlaTicketFacts& t) const {
-  for (const auto& [key, allowed] : match) {
+  for (const auto& entry : match) {
+    const std::string& key = entry.first;
+    const std::set<std::string>& allowed = entry.second;  // a plain reference: lambdas capture it
     if (key == "tags") {
       if (std::none_of(t.tags.begin(), t.tags.end(), [&](const std::string& tag) { return allowed.count(tag) > 0; }))
         return false;
