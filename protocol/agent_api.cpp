@@ -69,6 +69,9 @@ void write_ticket_fields(Writer& w, const TicketRow& t) {
   w.Key("sla");
   if (t.sla.empty()) w.Null();
   else w.RawValue(t.sla.data(), t.sla.size(), rapidjson::kObjectType);
+  w.Key("survey");
+  if (t.survey.empty()) w.Null();
+  else w.RawValue(t.survey.data(), t.survey.size(), rapidjson::kObjectType);
 }
 
 void write_ticket(Writer& w, const TicketRow& t) {

@@ -145,6 +145,18 @@ std::string encode_outbound(const OutboundItem& o) {
   w.EndObject();
   w.Key("text");
   str(o.body);
+  // A survey's message says which survey and which step it is (the contract's surveys).
+  if (!o.send_options.empty()) {
+    rapidjson::Document options;
+    options.Parse(o.send_options.data(), o.send_options.size());
+    if (!options.HasParseError() && options.IsObject()) {
+      auto it = options.FindMember("survey");
+      if (it != options.MemberEnd() && it->value.IsObject()) {
+        w.Key("survey");
+        it->value.Accept(w);
+      }
+    }
+  }
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }

@@ -31,6 +31,20 @@ std::string live_sla(int64_t ticket_id, const std::string& metric, int64_t due_a
   return {buf.GetString(), buf.GetSize()};
 }
 
+std::string live_survey_answered(int64_t ticket_id, int64_t survey_id, int score) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("ticket_id");
+  w.Int64(ticket_id);
+  w.Key("survey_id");
+  w.Int64(survey_id);
+  w.Key("score");
+  w.Int(score);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
 std::string live_message(int64_t ticket_id, int64_t message_id, const std::string& direction,
                          const std::string& author, bool internal) {
   rapidjson::StringBuffer buf;

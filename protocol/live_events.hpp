@@ -22,6 +22,8 @@ std::string live_delivery(int64_t ticket_id, int64_t message_id, const std::stri
                           const std::optional<std::string>& error);
 // due_at: the metric's due time (for sla.fulfilled, when it was met).
 std::string live_sla(int64_t ticket_id, const std::string& metric, int64_t due_at);
+// survey.answered: {"ticket_id","survey_id","score"}.
+std::string live_survey_answered(int64_t ticket_id, int64_t survey_id, int score);
 // {"seq":N,"epoch":"...","agent":{...}} for the hello that follows a successful subscribe.
 std::string live_hello(int64_t seq, const std::string& epoch, const std::string& agent_json);
 

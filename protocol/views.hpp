@@ -20,6 +20,7 @@ struct TicketRow {
   int64_t activity = 0;  // the queue's sort key and cursor: unique, grows with every change
   std::optional<int64_t> merged_into;
   std::string sla;  // the "sla" object (JSON) at the time of reading; empty: null (no policy)
+  std::string survey;  // the latest "survey" object (JSON); empty: null
 };
 
 struct AttachmentRow {

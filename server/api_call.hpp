@@ -98,6 +98,7 @@ void unmerge_customer(const CallPtr& c);
 // api_admin.cpp
 void queue_stats(const CallPtr& c);     // api_stats.cpp
 void service_report(const CallPtr& c);
+void satisfaction_report(const CallPtr& c);
 void list_groups(const CallPtr& c);
 void create_group(const CallPtr& c);
 void rename_group(const CallPtr& c);

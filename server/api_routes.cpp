@@ -31,6 +31,7 @@ const std::vector<Route>& routes() {
       {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
       {{"GET", "/api/v1/stats/queues", "supervisor"}, queue_stats},
       {{"GET", "/api/v1/reports/service", "supervisor"}, service_report},
+      {{"GET", "/api/v1/stats/satisfaction", "supervisor"}, satisfaction_report},
       {{"GET", "/api/v1/groups", "agent"}, list_groups},
       {{"POST", "/api/v1/groups", "admin"}, create_group},
       {{"PATCH", "/api/v1/groups/{id}", "admin"}, rename_group},

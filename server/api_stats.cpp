@@ -1,5 +1,8 @@
 // Supervisors' figures: live queue statistics and service reports over a period.
+#include <algorithm>
+
 #include "protocol/query_string.hpp"
+#include "protocol/survey.hpp"
 #include "protocol/time.hpp"
 #include "server/api_call.hpp"
 #include "server/stats_pusher.hpp"
@@ -17,6 +20,44 @@ std::optional<int64_t> utc_day(const std::string& text) {
 
 constexpr int64_t kMaxReportDays = 3660;  // ten years
 
+// from and to (UTC dates, inclusive; default today) and by (one of allowed) from the query
+// string; other keys are refused unless extra takes them (it answers false for unknown ones).
+struct Period {
+  int64_t from_day = 0, to_day = 0;
+  std::string by;
+};
+template <class Extra>
+Result<Period> read_period(const CallPtr& c, std::initializer_list<std::string_view> allowed,
+                           Extra extra) {
+  auto q = protocol::parse_query_string(c->req.target);
+  if (!q) return Error{Errc::bad_request, "malformed query string"};
+  Period p;
+  std::optional<int64_t> from, to;
+  for (const auto& [k, v] : *q) {
+    if (k == "from" || k == "to") {
+      auto day = utc_day(v);
+      if (!day) return Error{Errc::bad_request, k + " must be a date, YYYY-MM-DD (UTC)"};
+      (k == "from" ? from : to) = day;
+    } else if (k == "by") {
+      if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+        std::string names;
+        for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
+        return Error{Errc::bad_request, "by must be one of " + names};
+      }
+      p.by = v;
+    } else if (auto s = extra(k, v); !s) {
+      return s.error();
+    }
+  }
+  int64_t today = c->app.now() / 86400;
+  p.to_day = to.value_or(today);
+  p.from_day = from.value_or(p.to_day);
+  if (p.from_day > p.to_day) return Error{Errc::bad_request, "from is after to"};
+  if (p.to_day - p.from_day >= kMaxReportDays)
+    return Error{Errc::bad_request, "a report covers at most ten years"};
+  return p;
+}
+
 }  // namespace
 
 void queue_stats(const CallPtr& c) {
@@ -29,35 +70,17 @@ void queue_stats(const CallPtr& c) {
 }
 
 void service_report(const CallPtr& c) {
-  auto q = protocol::parse_query_string(c->req.target);
-  if (!q) return c->respond(error_response({Errc::bad_request, "malformed query string"}));
-  storage::ServiceQuery sq;
   bool csv = false;
-  std::optional<int64_t> from, to;
-  for (const auto& [k, v] : *q) {
-    if (k == "from" || k == "to") {
-      auto day = utc_day(v);
-      if (!day) return c->respond(error_response({Errc::bad_request, k + " must be a date, YYYY-MM-DD (UTC)"}));
-      (k == "from" ? from : to) = day;
-    } else if (k == "by") {
-      if (v != "channel" && v != "group" && v != "agent" && v != "day")
-        return c->respond(error_response({Errc::bad_request, "by must be channel, group, agent or day"}));
-      sq.by = v;
-    } else if (k == "format") {
-      if (v != "json" && v != "csv")
-        return c->respond(error_response({Errc::bad_request, "format must be json or csv"}));
-      csv = v == "csv";
-    } else {
-      return c->respond(error_response({Errc::bad_request, "unknown parameter " + k}));
-    }
-  }
-  int64_t today = c->app.now() / 86400;
-  sq.to_day = to.value_or(today);
-  sq.from_day = from.value_or(sq.to_day);
-  if (sq.from_day > sq.to_day)
-    return c->respond(error_response({Errc::bad_request, "from is after to"}));
-  if (sq.to_day - sq.from_day >= kMaxReportDays)
-    return c->respond(error_response({Errc::bad_request, "a report covers at most ten years"}));
+  auto period = read_period(c, {"channel", "group", "agent", "day"},
+                            [&csv](const std::string& k, const std::string& v) -> Status {
+                              if (k != "format") return Error{Errc::bad_request, "unknown parameter " + k};
+                              if (v != "json" && v != "csv")
+                                return Error{Errc::bad_request, "format must be json or csv"};
+                              csv = v == "csv";
+                              return ok();
+                            });
+  if (!period) return c->respond(error_response(period.error()));
+  storage::ServiceQuery sq{period->from_day, period->to_day, period->by};
   using Rows = std::vector<protocol::ServiceFigures>;
   read<Rows>(
       c, [sq](storage::TicketReader& r) { return r.service_report(sq); },
@@ -67,6 +90,19 @@ void service_report(const CallPtr& c) {
         r.headers.emplace_back("Content-Disposition", "attachment; filename=\"service-report.csv\"");
         c->respond(std::move(r));
       });
+}
+
+void satisfaction_report(const CallPtr& c) {
+  auto period = read_period(c, {"channel", "group", "agent"},
+                            [](const std::string& k, const std::string&) -> Status {
+                              return Error{Errc::bad_request, "unknown parameter " + k};
+                            });
+  if (!period) return c->respond(error_response(period.error()));
+  storage::SatisfactionQuery sq{period->from_day, period->to_day, period->by};
+  using Rows = std::vector<protocol::SatisfactionFigures>;
+  read<Rows>(
+      c, [sq](storage::TicketReader& r) { return r.satisfaction(sq); },
+      [c](Rows rows) { c->respond(json(200, protocol::encode_satisfaction(rows))); });
 }
 
 }  // namespace touchpoint::server::api

@@ -1,6 +1,7 @@
 #include "server/config.hpp"
 
 #include "server/config_sla.hpp"
+#include "server/config_survey.hpp"
 
 #include "protocol/ascii.hpp"
 #include "protocol/imap.hpp"
@@ -209,6 +210,9 @@ Result<Config> load_config(const std::string& path) {
   auto sla = read_sla_config(path, root);
   if (!sla) return sla.error();
   c.sla = std::move(sla).value();
+  auto survey = read_survey_config(path, root, c.channels);
+  if (!survey) return survey.error();
+  c.survey = std::move(survey).value();
   if (auto s = validate(c); !s) return Error{s.error().code, path + ": " + s.error().message};
   return c;
 }

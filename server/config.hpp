@@ -29,6 +29,7 @@
 
 #include "protocol/reply_rules.hpp"
 #include "protocol/sla_policy.hpp"
+#include "protocol/survey.hpp"
 #include "protocol/result.hpp"
 
 namespace touchpoint::server {
@@ -62,6 +63,8 @@ struct Config {
   std::vector<ChannelConfig> channels;
   // [[calendar]] and [[sla]]: never null (no policies: no clocks).
   std::shared_ptr<const protocol::SlaPolicies> sla = no_sla_policies();
+  // [survey]: none, no surveys. public_url is filled in when the server starts.
+  std::optional<protocol::SurveySettings> survey;
 
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;
   // Every channel's templates, as TicketStore::add_agent_message takes them.

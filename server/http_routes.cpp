@@ -10,6 +10,7 @@
 #include "server/ingest.hpp"
 #include "server/messaging_webhooks.hpp"
 #include "server/passwords.hpp"
+#include "server/survey_routes.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -124,6 +125,10 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
     return api_webhook(app, req, path.substr(kApiHooks.size()), respond);
   }
   if (path.substr(0, 8) == "/api/v1/") return handle_api(app, req, respond, route_out);
+  if (path.substr(0, 3) == "/s/") {
+    route_out = "/s/{token}";
+    return survey_page(app, req, path.substr(3), respond);
+  }
   if (path == "/healthz") {
     route_out = "/healthz";
     return health(app, respond);

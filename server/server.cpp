@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <mutex>
 #include <thread>
 
 #include "protocol/url.hpp"
@@ -13,7 +12,8 @@
 #include "server/media_fetcher.hpp"
 #include "server/outbox_dispatcher.hpp"
 #include "server/secret.hpp"
-#include "server/sla_timers.hpp"
+#include "server/commit_notices.hpp"
+#include "server/deadline_timer.hpp"
 #include "server/stats_pusher.hpp"
 #include "server/net.hpp"
 #include "server/smtp_connection.hpp"
@@ -70,7 +70,8 @@ struct Server::Impl {
   std::shared_ptr<Listener> smtp, lmtp;  // only with email channels
   std::unique_ptr<OutboxDispatcher> outbox;  // after ioc: destroyed before it
   std::unique_ptr<MediaFetcher> media;       // likewise
-  std::unique_ptr<SlaTimers> sla;            // likewise
+  std::unique_ptr<DeadlineTimer> sla;        // likewise
+  std::unique_ptr<DeadlineTimer> surveys;    // likewise
   std::unique_ptr<StatsPusher> stats;        // likewise
   std::vector<std::unique_ptr<ImapPoller>> imap;  // joined in wait(), before the store stops
   std::vector<std::thread> threads;
@@ -90,6 +91,7 @@ struct Server::Impl {
       outbox->stop();
       media->stop();
       sla->stop();
+      surveys->stop();
       stats->stop();
       for (auto& poller : imap) poller->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
@@ -125,18 +127,17 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   std::string data_dir = store.data_dir();
   auto secret = load_or_create_secret(data_dir);  // beside the store it belongs to
   if (!secret) return secret.error();
-  // The SLA clocks' notices come from the writer thread once their commit returned; they are
-  // published once the server exists (the slot is filled below, before anything is written).
-  auto sla_slot = std::make_shared<std::function<void(storage::SlaCommitted)>>();
-  auto sla_mu = std::make_shared<std::mutex>();
-  store.use_sla(config.sla, [sla_slot, sla_mu](storage::SlaCommitted c) {
-    std::function<void(storage::SlaCommitted)> deliver;
-    {
-      std::lock_guard lock(*sla_mu);
-      deliver = *sla_slot;
-    }
-    if (deliver) deliver(std::move(c));
-  });
+  // The SLA clocks' and surveys' notices come from the writer thread once their commit
+  // returned; they are published once the server exists (set below, before anything is written).
+  CommitSink<storage::SlaCommitted> sla_notices;
+  CommitSink<storage::SurveyCommitted> survey_notices;
+  store.use_sla(config.sla, sla_notices.sink());
+  if (config.survey) {
+    config.survey->public_url = config.public_url;
+    while (!config.survey->public_url.empty() && config.survey->public_url.back() == '/')
+      config.survey->public_url.pop_back();
+  }
+  store.use_surveys(config.survey, survey_notices.sink());
   if (auto adopted = store.adopt_sla_policies(); !adopted) {
     return adopted.error();
   } else if (adopted.value() > 0) {
@@ -193,12 +194,18 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
                             .backoff_base_seconds = s.app.config.outbox_retry_base_seconds});
   s.app.nudge_media = [&s] { s.media->nudge(); };
   s.media->start();
-  s.sla = std::make_unique<SlaTimers>(s.ioc, s.app);
-  {
-    std::lock_guard lock(*sla_mu);
-    *sla_slot = [&s](storage::SlaCommitted c) { announce_sla(s.app, s.sla.get(), std::move(c)); };
-  }
+  constexpr std::size_t kPerRun = 1000;  // due rows done per writer job; more run right after
+  s.sla = std::make_unique<DeadlineTimer>(s.ioc, s.app, "sla", [](storage::TicketStore& st) {
+    return st.run_sla_deadlines(kPerRun);
+  });
+  s.surveys = std::make_unique<DeadlineTimer>(s.ioc, s.app, "surveys", [](storage::TicketStore& st) {
+    return st.run_due_surveys(kPerRun);
+  });
+  sla_notices.deliver_to([&s](storage::SlaCommitted c) { announce_sla(s.app, s.sla.get(), std::move(c)); });
+  survey_notices.deliver_to(
+      [&s](storage::SurveyCommitted c) { announce_surveys(s.app, s.surveys.get(), std::move(c)); });
   s.sla->start();
+  s.surveys->start();
   s.stats = std::make_unique<StatsPusher>(s.ioc, s.app);
   s.stats->start();
   for (const auto& ch : s.app.config.channels)

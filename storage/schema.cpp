@@ -429,6 +429,42 @@ BEGIN
   VALUES (NEW.updated_at / 86400, 'reopened', NULL, NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id);
 END;
 )sql",
+    // v12: satisfaction surveys (the surveys and experience record issue).
+    R"sql(
+-- One survey per solved ticket: scheduled at solve, decided when due (sent or skipped with a
+-- reason), answered on the page or in the conversation. A reopen or merge before it is due
+-- skips it. group_id and agent_id are the ticket's when it was solved (the satisfaction
+-- report's keys). The customer is the ticket's (so a customer merge carries their surveys).
+CREATE TABLE surveys(
+  id           INTEGER PRIMARY KEY,
+  ticket_id    INTEGER NOT NULL REFERENCES tickets(id),
+  channel_type TEXT NOT NULL,
+  channel_name TEXT NOT NULL,
+  thread_key   TEXT NOT NULL,
+  group_id     INTEGER,
+  agent_id     INTEGER,
+  kind         TEXT NOT NULL CHECK (kind IN ('csat','nps','ces')),
+  language     TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('scheduled','sent','answered','skipped')),
+  -- A conversation: what the customer's next message is taken as ('score', then 'reason');
+  -- null once it is over (or on email).
+  step         TEXT CHECK (step IN ('score','reason')),
+  due_at       INTEGER NOT NULL,  -- scheduled: when it is decided
+  token        TEXT UNIQUE,       -- the page's; at least 128 random bits
+  score        INTEGER,
+  comment      TEXT,
+  reason       TEXT,              -- skipped: why
+  created_at   INTEGER NOT NULL,
+  sent_at      INTEGER,
+  answered_at  INTEGER,
+  expires_at   INTEGER
+);
+CREATE INDEX surveys_due ON surveys(due_at) WHERE status = 'scheduled';
+CREATE INDEX surveys_by_ticket ON surveys(ticket_id, id);
+CREATE INDEX surveys_by_sent ON surveys(sent_at) WHERE sent_at IS NOT NULL;
+-- The conversation a customer's next message may be answering.
+CREATE INDEX surveys_in_conversation ON surveys(channel_name, thread_key) WHERE step IS NOT NULL;
+)sql",
 };
 
 int user_version(sqlite3* db) {

@@ -14,6 +14,7 @@
 #include "protocol/result.hpp"
 #include "protocol/service_stats.hpp"
 #include "protocol/sla_policy.hpp"
+#include "protocol/survey.hpp"
 #include "protocol/views.hpp"
 #include "storage/ticket_store.hpp"
 
@@ -54,6 +55,23 @@ struct TicketFilter {
 struct ServiceQuery {
   int64_t from_day = 0, to_day = 0;
   std::string by;
+};
+
+// GET /api/v1/stats/satisfaction: surveys sent on UTC days [from_day, to_day], grouped by
+// "channel", "group", "agent" or "" (one row).
+struct SatisfactionQuery {
+  int64_t from_day = 0, to_day = 0;
+  std::string by;
+};
+
+// What the survey page shows for a token.
+struct SurveyPageState {
+  int64_t id = 0;
+  protocol::SurveyKind kind = protocol::SurveyKind::csat;
+  std::string language;
+  bool expired = false;
+  std::optional<int> score;
+  std::string comment;
 };
 
 class TicketReader {
@@ -100,6 +118,10 @@ class TicketReader {
   // agents' presence is the server's to fill in.
   Result<protocol::QueueStats> queue_stats(int64_t now);
   Result<std::vector<protocol::ServiceFigures>> service_report(const ServiceQuery& q);
+  // Surveys (survey_reader.cpp): the page's survey by its token (not_found when none was
+  // sent under it), and the satisfaction report.
+  Result<SurveyPageState> survey_page(const std::string& token, int64_t now);
+  Result<std::vector<protocol::SatisfactionFigures>> satisfaction(const SatisfactionQuery& q);
   // Pending outbox rows whose next attempt is due at now, oldest due first.
   Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
   // Pending media downloads whose next attempt is due, oldest first.

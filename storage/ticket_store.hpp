@@ -18,6 +18,7 @@
 #include "protocol/reply_rules.hpp"
 #include "protocol/result.hpp"
 #include "protocol/sla_policy.hpp"
+#include "protocol/survey.hpp"
 #include "protocol/views.hpp"
 
 namespace touchpoint::storage {
@@ -39,6 +40,26 @@ struct SlaCommitted {
 };
 // Called on the writer thread after the COMMIT that contains the changes; must not block.
 using SlaSink = std::function<void(SlaCommitted)>;
+
+// What one committed transaction did to surveys: answers (live survey.answered) and the
+// earliest due time it scheduled, for the one timer that waits for it.
+struct SurveyNotice {
+  int64_t ticket_id = 0, survey_id = 0;
+  int score = 0;
+};
+struct SurveyCommitted {
+  std::vector<SurveyNotice> answered;
+  std::optional<int64_t> earliest_due;
+  bool messages_queued = false;  // survey messages wait in the outbox: send them now
+};
+using SurveySink = std::function<void(SurveyCommitted)>;
+
+// A survey answered on its page.
+struct SurveyAnswer {
+  int64_t survey_id = 0, ticket_id = 0;
+  int score = 0;
+  bool first = false;  // false: a later answer replaced an earlier one
+};
 
 struct StoreOptions {
   std::string data_dir;                 // holds touchpoint.db and attachments/
@@ -186,6 +207,16 @@ class TicketStore {
   // Breaches that fell due while the server was down are recorded by the first
   // run_sla_deadlines, with breached_at = their due time.
   Result<int64_t> adopt_sla_policies();
+
+  // Surveys (none are scheduled until settings are given; answers to surveys already sent are
+  // still taken). sink hears about what each committed transaction did to them.
+  void use_surveys(std::optional<protocol::SurveySettings> settings, SurveySink sink);
+  // Decides the surveys due at now (at most limit): each is sent (its message queued in the
+  // outbox) or skipped with its reason. Answers the earliest due time still ahead.
+  Result<std::optional<int64_t>> run_due_surveys(std::size_t limit);
+  // An answer from the survey page. not_found: no such token; conflict: expired (the page
+  // answers 410); bad_request: a score outside the survey kind's scale. Records nothing then.
+  Result<SurveyAnswer> answer_survey(const std::string& token, int score, const std::string& comment);
 
   // Proves the store takes writes: writes one page, inside whatever transaction is open.
   Status ping();

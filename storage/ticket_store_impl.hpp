@@ -14,6 +14,8 @@
 #include "storage/attachment_store.hpp"
 #include "storage/schema.hpp"
 #include "storage/sla_store.hpp"
+#include "storage/survey_store.hpp"
+#include "storage/write_transaction.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
 
@@ -88,67 +90,6 @@ inline int64_t max_activity(sqlite3* db) {
   return m;
 }
 
-// Full-text index writes wait for the end of the outermost transaction. FTS5 flushes its
-// pending terms into a new on-disk segment at every SAVEPOINT and RELEASE, and each request of a
-// commit group runs in savepoints: written in place, every message became its own segment (and
-// then merge work), which cost more than the rest of the message's rows together. Queued here,
-// a whole group's text goes into the index in one flush just before COMMIT.
-class SearchWrites {
- public:
-  void add(Stmt& insert, int64_t rowid, std::string text) {
-    queued_.push_back({&insert, rowid, std::move(text)});
-  }
-  std::size_t size() const { return queued_.size(); }
-  // What a rolled-back savepoint wrote never reaches the index.
-  void truncate(std::size_t n) { queued_.erase(queued_.begin() + static_cast<long>(n), queued_.end()); }
-  void flush() {
-    if (before_commit) before_commit();
-    for (auto& w : queued_) w.insert->bind(1, w.rowid).bind(2, w.text).run();
-    queued_.clear();
-  }
-
-  // The rest of the outermost transaction's end: work just before COMMIT (the SLA clocks of the
-  // tickets it touched, which may write rows and queue index writes of their own), what to do
-  // once COMMIT returned (their live notices), and when it rolled back.
-  std::function<void()> before_commit, after_commit, rolled_back;
-
- private:
-  struct Write {
-    Stmt* insert;  // (rowid, text): an insert into, or a 'delete' command on, an FTS5 table
-    int64_t rowid;
-    std::string text;
-  };
-  std::vector<Write> queued_;
-};
-
-// A transaction, or a savepoint inside one, that also owns the index writes queued in it:
-// flushed when the outermost commits, dropped with a rollback.
-class Tx {
- public:
-  Tx(sqlite3* db, SearchWrites& search, TransactionStatements& prepared)
-      : tx_(db, &prepared), search_(search), mark_(search.size()) {}
-  ~Tx() {
-    if (done_) return;
-    search_.truncate(mark_);
-    if (tx_.outer() && search_.rolled_back) search_.rolled_back();
-  }
-  void commit() {
-    if (tx_.outer()) search_.flush();
-    tx_.commit();
-    done_ = true;
-    if (tx_.outer() && search_.after_commit) search_.after_commit();
-  }
-  bool outer() const { return tx_.outer(); }
-  Tx(const Tx&) = delete;
-  Tx& operator=(const Tx&) = delete;
-
- private:
-  Transaction tx_;
-  SearchWrites& search_;
-  std::size_t mark_;
-  bool done_ = false;
-};
-
 struct TicketStore::Impl {
   explicit Impl(const StoreOptions& o)
       : options(o),
@@ -157,8 +98,14 @@ struct TicketStore::Impl {
         attachments(AttachmentStore::of_store(o.data_dir)),
         last_activity(max_activity(db.get())) {
     search.before_commit = [this] { sla.before_commit(options.now()); };
-    search.after_commit = [this] { sla.after_commit(); };
-    search.rolled_back = [this] { sla.rolled_back(); };
+    search.after_commit = [this] {
+      sla.after_commit();
+      surveys.after_commit();
+    };
+    search.rolled_back = [this] {
+      sla.rolled_back();
+      surveys.rolled_back();
+    };
   }
 
   StoreOptions options;
@@ -168,6 +115,7 @@ struct TicketStore::Impl {
   AttachmentStore attachments;
   SearchWrites search;  // full-text writes of the open transaction, flushed at its COMMIT
   SlaStore sla{h(), nullptr, nullptr};  // every touched ticket's clock, at COMMIT
+  SurveyStore surveys{h()};             // scheduled at solve, decided when due
   sqlite3* h() { return db.get(); }
 
   // Prepared once, reused for every call.
@@ -243,6 +191,7 @@ struct TicketStore::Impl {
     if (from == to) return;
     set_status_stmt.bind(1, ticket_id).bind(2, to).bind(3, now).run();
     touch(ticket_id, now);
+    surveys.status_changed(ticket_id, from, to, now);
     count(from, -1);
     count(to, 1);
     event({.ticket_id = ticket_id, .type = "ticket.status_changed", .actor_type = actor_type,
@@ -478,6 +427,7 @@ struct TicketStore::Impl {
     std::optional<std::string> status;
     std::optional<int64_t> follow_up_of;
     bool automatic = c.email && !c.email->automatic.empty();
+    bool survey_answer = false;
     if (c.email) {  // one ticket per conversation, found by headers; thread_key only names it
       EmailThread t = thread_email(c);
       r.thread_rule = t.rule;
@@ -490,9 +440,18 @@ struct TicketStore::Impl {
     } else {
       thread = c.thread_key.empty() ? "customer:" + std::to_string(r.customer_id)
                                     : "thread:" + c.thread_key;
-      status = open_ticket_of_thread(c.channel_name, thread, r.ticket_id);
+      // An answer to the survey of this conversation belongs to the surveyed ticket and never
+      // reopens it; anything else is an ordinary contact.
+      if (auto surveyed = surveys.take_reply(c.channel_name, thread, c.text, now)) {
+        r.ticket_id = *surveyed;
+        survey_answer = true;
+      } else {
+        status = open_ticket_of_thread(c.channel_name, thread, r.ticket_id);
+      }
     }
-    if (!status) {
+    if (survey_answer) {
+      // The message joins the ticket as it is: no status change, nobody waits for a reply.
+    } else if (!status) {
       StmtUse q(insert_ticket);
       q->bind(1, c.subject).bind(2, c.channel_type).bind(3, c.channel_name).bind(4, thread);
       q->bind(5, r.customer_id).bind(6, now).bind(7, next_activity());
@@ -529,6 +488,7 @@ struct TicketStore::Impl {
       rule = r.thread_rule;
       if (automatic) why_automatic = c.email->automatic;
     }
+    if (survey_answer) why_automatic = "survey";  // no SLA metric starts or ends on it
     {
       StmtUse q(insert_message);
       q->bind(1, r.ticket_id).bind(2, c.text).bind(3, c.html).bind(4, c.channel_type);
@@ -544,7 +504,7 @@ struct TicketStore::Impl {
                      c.email->bounce_status.empty() ? "bounced" : c.email->bounce_status},
                     now, /*keep_early=*/false);
     }
-    if (!automatic) set_waiting.bind(1, r.ticket_id).bind(2, now).run();
+    if (!automatic && !survey_answer) set_waiting.bind(1, r.ticket_id).bind(2, now).run();
     search.add(index_message, r.message_id, c.text);
     name_files(r.message_id, c.attachments, hashes);
     if (tx.outer()) sync_files();  // inside a group, batch() syncs once for all of it

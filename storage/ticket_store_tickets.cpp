@@ -127,6 +127,7 @@ Status TicketStore::merge_tickets(int64_t source, int64_t target, int64_t actor)
     move.bind(1, source).bind(2, target).run();
     Stmt mark(d.h(), "UPDATE tickets SET merged_into = ?2 WHERE id = ?1");
     mark.bind(1, source).bind(2, target).run();
+    d.surveys.merged(source, now);  // its conversation lives on in target: no survey of its own
     d.change_status(source, s->status, "closed", "agent", actor, now);
     int64_t source_customer = 0, target_customer = 0;
     {

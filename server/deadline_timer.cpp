@@ -1,32 +1,29 @@
-#include "server/sla_timers.hpp"
+#include "server/deadline_timer.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
-#include "protocol/live_events.hpp"
-
 namespace touchpoint::server {
 namespace {
-constexpr std::size_t kPerRun = 1000;  // clocks computed per writer job; more run right after
 constexpr auto kRetry = std::chrono::seconds(1);  // the writer refused (overload): try again
 }  // namespace
 
-SlaTimers::SlaTimers(net::io_context& ioc, App& app)
-    : app_(app), strand_(net::make_strand(ioc)), timer_(strand_) {}
+DeadlineTimer::DeadlineTimer(net::io_context& ioc, App& app, std::string name, Run run)
+    : app_(app), name_(std::move(name)), run_(std::move(run)), strand_(net::make_strand(ioc)), timer_(strand_) {}
 
-void SlaTimers::start() {
+void DeadlineTimer::start() {
   net::post(strand_, [this] { fire(); });
 }
 
-void SlaTimers::stop() {
+void DeadlineTimer::stop() {
   net::post(strand_, [this] {
     stopped_ = true;
     timer_.cancel();
   });
 }
 
-void SlaTimers::consider(std::optional<int64_t> deadline) {
+void DeadlineTimer::consider(std::optional<int64_t> deadline) {
   if (!deadline) return;
   net::post(strand_, [this, d = *deadline] {
     if (stopped_) return;
@@ -39,7 +36,7 @@ void SlaTimers::consider(std::optional<int64_t> deadline) {
   });
 }
 
-void SlaTimers::arm(int64_t deadline) {
+void DeadlineTimer::arm(int64_t deadline) {
   armed_for_ = deadline;
   // Wake at the deadline's second, to the millisecond of the wall clock (the store's clock
   // counts whole seconds): a breach is pushed within a second of its moment.
@@ -53,7 +50,7 @@ void SlaTimers::arm(int64_t deadline) {
   });
 }
 
-void SlaTimers::fire() {
+void DeadlineTimer::fire() {
   if (stopped_) return;
   if (running_) {
     again_ = true;
@@ -63,13 +60,13 @@ void SlaTimers::fire() {
   armed_for_.reset();
   timer_.cancel();
   bool queued = app_.writer.submit<std::optional<int64_t>>(
-      [](storage::TicketStore& store) { return store.run_sla_deadlines(kPerRun); },
+      run_,
       [this](Result<std::optional<int64_t>> r) {
         net::post(strand_, [this, r = std::move(r)] {
           running_ = false;
           if (stopped_) return;
           if (!r) {
-            spdlog::warn("sla: computing due clocks failed: {}", r.error().message);
+            spdlog::warn("{}: the due work failed: {}", name_, r.error().message);
             arm(app_.now() + 1);
             return;
           }
@@ -88,12 +85,6 @@ void SlaTimers::fire() {
       if (!ec && !stopped_) fire();
     });
   }
-}
-
-void announce_sla(App& app, SlaTimers* timers, storage::SlaCommitted committed) {
-  for (const auto& n : committed.notices)
-    app.hub.publish(n.type, protocol::live_sla(n.ticket_id, n.metric, n.due_at));
-  if (timers) timers->consider(committed.earliest_deadline);
 }
 
 }  // namespace touchpoint::server
