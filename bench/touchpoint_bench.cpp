@@ -7,6 +7,7 @@
 #include "bench/api_bench.hpp"
 #include "bench/baseline_server.hpp"
 #include "bench/load_generator.hpp"
+#include "bench/experience_bench.hpp"
 #include "bench/queue_bench.hpp"
 #include "bench/smtp_load.hpp"
 
@@ -62,6 +63,14 @@ int main(int argc, char** argv) {
     o.samples = std::atoi(arg(argc, argv, "--samples", "2000"));
     return run_queue(o);
   }
+  if (mode == "experience") {
+    ExperienceOptions o;
+    o.data_dir = arg(argc, argv, "--data", "bench-data/experience");
+    o.customers = std::atol(arg(argc, argv, "--customers", "1000000"));
+    o.loyal_contacts = std::atoi(arg(argc, argv, "--contacts", "1000"));
+    o.samples = std::atoi(arg(argc, argv, "--samples", "2000"));
+    return run_experience(o);
+  }
   if (mode == "api") {
     ApiOptions o;
     o.data_dir = arg(argc, argv, "--data", "bench-data/queue-1000000");
@@ -78,6 +87,7 @@ int main(int argc, char** argv) {
                "       touchpoint_bench baseline [--data DIR] [--seed-from DB] [--port P]\n"
                "       touchpoint_bench smtp [--port P] [--messages N] [--connections C] [--bytes B]\n"
                "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n"
-               "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n");
+               "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n"
+               "       touchpoint_bench experience [--data DIR] [--customers N] [--contacts N] [--samples S]\n");
   return 2;
 }

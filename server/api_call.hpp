@@ -99,6 +99,7 @@ void unmerge_customer(const CallPtr& c);
 void queue_stats(const CallPtr& c);     // api_stats.cpp
 void service_report(const CallPtr& c);
 void satisfaction_report(const CallPtr& c);
+void customer_experience(const CallPtr& c);  // api_experience.cpp
 void list_groups(const CallPtr& c);
 void create_group(const CallPtr& c);
 void rename_group(const CallPtr& c);

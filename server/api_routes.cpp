@@ -23,6 +23,7 @@ const std::vector<Route>& routes() {
       {{"POST", "/api/v1/tickets/{id}/merge", "agent"}, merge_ticket},
       {{"GET", "/api/v1/customers", "agent"}, find_customers},
       {{"GET", "/api/v1/customers/{id}", "agent"}, get_customer},
+      {{"GET", "/api/v1/customers/{id}/experience", "agent"}, customer_experience},
       {{"PATCH", "/api/v1/customers/{id}", "agent"}, rename_customer},
       {{"POST", "/api/v1/customers/{id}/identities", "agent"}, add_identity},
       {{"DELETE", "/api/v1/customers/{id}/identities/{id}", "agent"}, remove_identity},

@@ -465,6 +465,87 @@ CREATE INDEX surveys_by_sent ON surveys(sent_at) WHERE sent_at IS NOT NULL;
 -- The conversation a customer's next message may be answering.
 CREATE INDEX surveys_in_conversation ON surveys(channel_name, thread_key) WHERE step IS NOT NULL;
 )sql",
+    // v13: each customer's journey, for the experience record.
+    R"sql(
+-- Every contact, public reply, status change, SLA breach and survey of a customer's tickets,
+-- one row each, written by triggers in the transaction that records the fact, whatever path
+-- wrote it. customer_id follows the ticket (a customer merge or unmerge moves the rows with
+-- it), so one index serves the journey newest first and another the per-channel and per-type
+-- figures without a scan of anything but this customer's rows.
+CREATE TABLE journey(
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  ticket_id   INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  type        TEXT NOT NULL CHECK (type IN ('contact','reply','status_change','sla_breach',
+                                            'survey_sent','survey_answered')),
+  channel     TEXT NOT NULL,  -- the channel type
+  summary     TEXT NOT NULL,
+  old_value   TEXT,           -- status changes: from, to
+  new_value   TEXT
+);
+CREATE INDEX journey_by_customer ON journey(customer_id, id);
+CREATE INDEX journey_figures ON journey(customer_id, type, channel, at);
+CREATE INDEX journey_by_ticket ON journey(ticket_id);
+
+INSERT INTO journey(customer_id, ticket_id, at, type, channel, summary, old_value, new_value)
+SELECT customer_id, ticket_id, at, type, channel, summary, old_value, new_value FROM (
+  SELECT t.customer_id, m.ticket_id, m.created_at AS at, m.id * 2 AS ord,
+         CASE m.direction WHEN 'in' THEN 'contact' ELSE 'reply' END AS type, m.channel_type AS channel,
+         substr(m.body, 1, 160) AS summary, NULL AS old_value, NULL AS new_value
+  FROM messages m JOIN tickets t ON t.id = m.ticket_id
+  WHERE m.internal = 0 AND m.automatic IS NULL AND (m.direction = 'in' OR m.author = 'agent')
+  UNION ALL
+  SELECT t.customer_id, e.ticket_id, e.created_at, e.id * 2 + 1,
+         CASE e.type WHEN 'ticket.status_changed' THEN 'status_change'
+                     WHEN 'sla.breached' THEN 'sla_breach'
+                     WHEN 'survey.sent' THEN 'survey_sent' ELSE 'survey_answered' END,
+         t.channel_type,
+         CASE e.type WHEN 'ticket.status_changed' THEN coalesce(e.old_value, '') || ' → ' || coalesce(e.new_value, '')
+                     WHEN 'sla.breached' THEN coalesce(e.new_value, '') || ' target missed'
+                     WHEN 'survey.sent' THEN 'survey sent'
+                     ELSE 'score ' || coalesce(e.new_value, '') END,
+         CASE e.type WHEN 'ticket.status_changed' THEN e.old_value END,
+         CASE e.type WHEN 'ticket.status_changed' THEN e.new_value END
+  FROM events e JOIN tickets t ON t.id = e.ticket_id
+  WHERE e.type IN ('ticket.status_changed', 'sla.breached', 'survey.sent', 'survey.answered')
+) ORDER BY at, ord;
+
+-- A customer's own words and the agents' public replies; automatic mail (auto-replies,
+-- bounces) and survey answers are not contacts.
+CREATE TRIGGER journey_messages AFTER INSERT ON messages
+  WHEN NEW.internal = 0 AND NEW.automatic IS NULL AND (NEW.direction = 'in' OR NEW.author = 'agent')
+BEGIN
+  INSERT INTO journey(customer_id, ticket_id, at, type, channel, summary)
+  SELECT customer_id, NEW.ticket_id, NEW.created_at,
+         CASE NEW.direction WHEN 'in' THEN 'contact' ELSE 'reply' END,
+         NEW.channel_type, substr(NEW.body, 1, 160)
+  FROM tickets WHERE id = NEW.ticket_id;
+END;
+CREATE TRIGGER journey_events AFTER INSERT ON events
+  WHEN NEW.ticket_id IS NOT NULL AND
+       NEW.type IN ('ticket.status_changed', 'sla.breached', 'survey.sent', 'survey.answered')
+BEGIN
+  INSERT INTO journey(customer_id, ticket_id, at, type, channel, summary, old_value, new_value)
+  SELECT customer_id, NEW.ticket_id, NEW.created_at,
+         CASE NEW.type WHEN 'ticket.status_changed' THEN 'status_change'
+                       WHEN 'sla.breached' THEN 'sla_breach'
+                       WHEN 'survey.sent' THEN 'survey_sent' ELSE 'survey_answered' END,
+         channel_type,
+         CASE NEW.type WHEN 'ticket.status_changed' THEN coalesce(NEW.old_value, '') || ' → ' || coalesce(NEW.new_value, '')
+                       WHEN 'sla.breached' THEN coalesce(NEW.new_value, '') || ' target missed'
+                       WHEN 'survey.sent' THEN 'survey sent'
+                       ELSE 'score ' || coalesce(NEW.new_value, '') END,
+         CASE NEW.type WHEN 'ticket.status_changed' THEN NEW.old_value END,
+         CASE NEW.type WHEN 'ticket.status_changed' THEN NEW.new_value END
+  FROM tickets WHERE id = NEW.ticket_id;
+END;
+CREATE TRIGGER journey_follows_ticket AFTER UPDATE OF customer_id ON tickets
+  WHEN OLD.customer_id <> NEW.customer_id
+BEGIN
+  UPDATE journey SET customer_id = NEW.customer_id WHERE ticket_id = NEW.id;
+END;
+)sql",
 };
 
 int user_version(sqlite3* db) {

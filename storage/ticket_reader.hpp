@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/experience.hpp"
 #include "protocol/media_download.hpp"
 #include "protocol/model.hpp"
 #include "protocol/result.hpp"
@@ -74,6 +75,19 @@ struct SurveyPageState {
   std::string comment;
 };
 
+// GET /api/v1/customers/{id}/experience: the journey's page, newest first, below before.
+struct JourneyQuery {
+  std::size_t limit = 50;
+  std::optional<int64_t> before = {};
+};
+
+// A customer's experience record; customer is the one the record is of (a merged customer's
+// record is the one they were merged into).
+struct Experience {
+  CustomerView customer;
+  protocol::ExperienceRecord record;
+};
+
 class TicketReader {
  public:
   // REQUIRES: the store exists (a TicketStore opened it once, applying migrations).
@@ -118,6 +132,8 @@ class TicketReader {
   // agents' presence is the server's to fill in.
   Result<protocol::QueueStats> queue_stats(int64_t now);
   Result<std::vector<protocol::ServiceFigures>> service_report(const ServiceQuery& q);
+  // The experience record (experience_reader.cpp): not_found for an unknown customer.
+  Result<Experience> experience(int64_t customer_id, const JourneyQuery& q);
   // Surveys (survey_reader.cpp): the page's survey by its token (not_found when none was
   // sent under it), and the satisfaction report.
   Result<SurveyPageState> survey_page(const std::string& token, int64_t now);

@@ -239,6 +239,26 @@ class SurveyTest(unittest.TestCase):
         self.assertEqual(self.ticket(ticket)["status"], "open")
         self.assertEqual(len(self.callbacks.surveys()), 3, "nothing sent twice")
 
+        # The customer's experience record holds it all.
+        status, record = self.call("GET", f"/api/v1/customers/{body['customer_id']}/experience")
+        self.assertEqual(status, 200, record)
+        self.assertEqual(record["customer"]["id"], body["customer_id"])
+        self.assertEqual(record["feedback"]["surveys_sent"], 1)
+        self.assertEqual(record["feedback"]["responses"], 1)
+        self.assertEqual(record["feedback"]["csat"], 1.0)
+        self.assertEqual(record["feedback"]["comments"][0]["text"], "Quick, but I had to ask twice.")
+        self.assertEqual(record["service"]["tickets"], 1)
+        self.assertEqual(record["service"]["reopens"], 1)
+        self.assertEqual([c["type"] for c in record["channels"]], ["api"])
+        self.assertEqual(record["channels"][0]["contacts"], 2, "the first message and the one after the survey")
+        journey = [j["type"] for j in record["journey"]]
+        self.assertEqual(journey[:4], ["contact", "status_change", "survey_answered", "survey_sent"])
+        self.assertIn("health", record)
+        status, err = self.call("GET", f"/api/v1/customers/{body['customer_id']}/experience?before=x")
+        self.assertEqual(status, 400)
+        status, err = self.call("GET", "/api/v1/customers/999999/experience")
+        self.assertEqual(status, 404)
+
         status, report = self.call("GET", "/api/v1/stats/satisfaction?by=channel")
         self.assertEqual(status, 200, report)
         self.assertEqual(report["rows"], [{"key": "api", "kind": "csat", "sent": 1, "responses": 1,
