@@ -11,6 +11,7 @@
 #include "server/messaging_webhooks.hpp"
 #include "server/passwords.hpp"
 #include "server/survey_routes.hpp"
+#include "server/web_routes.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -160,8 +161,12 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
       return;
     return respond(error_response({Errc::not_found, "no channel is configured at this path"}));
   }
-  route_out = "other";
-  respond(error_response({Errc::not_found, "no such route"}));
+  if (path.substr(0, 6) == "/chat/" || path.substr(0, 5) == "/api/") {  // web chat: not yet
+    route_out = "other";
+    return respond(error_response({Errc::not_found, "no such route"}));
+  }
+  route_out = path.substr(0, 8) == "/assets/" ? "/assets/{file}" : "/ (console)";
+  web_route(app, req, path, respond);
 }
 
 }  // namespace touchpoint::server

@@ -1,0 +1,91 @@
+// The supervisors' dashboard: live queue statistics pushed as stats.updated (never polled),
+// the same figures /api/v1/stats/queues and the reports compute, and satisfaction by channel.
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError } from "./api";
+import { ago, duration } from "./format";
+import { live } from "./live";
+
+interface QueueStats {
+  open_total: number;
+  unassigned: number;
+  oldest_waiting_at?: string | null;
+  by_status?: Record<string, number>;
+  statuses?: Record<string, number>;
+  by_channel?: Record<string, number>;
+  sla?: { at_risk: number; breached: number };
+  agents?: { online: number; away?: number };
+  today?: { received: number; solved: number; first_reply_p50_seconds: number | null;
+            resolution_p50_seconds: number | null; sla_attainment: number | null; reopens?: number };
+}
+interface SatisfactionRow { key: string; kind: string; sent: number; responses: number; response_rate: number | null;
+                            csat: number | null; nps: number | null; ces: number | null }
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function Dashboard() {
+  const [stats, setStats] = useState<QueueStats | null>(null);
+  const [satisfaction, setSatisfaction] = useState<SatisfactionRow[]>([]);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    const from = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
+    const load = () => {
+      api<QueueStats>("GET", "/api/v1/stats/queues").then(setStats).catch((e) =>
+        setError(e instanceof ApiError && e.status === 403 ? "The dashboard is for supervisors." : (e as Error).message));
+      api<{ rows: SatisfactionRow[] }>("GET", `/api/v1/stats/satisfaction?by=channel&from=${from}&to=${today()}`)
+        .then((r) => setSatisfaction(r.rows)).catch(() => {});
+    };
+    load();
+    return live.on((e) => {
+      if (e.type === "stats.updated" && e.data) setStats(e.data as QueueStats);
+      else if (e.type === "resync") load();
+    });
+  }, []);
+  if (error) return <main><p class="error" role="alert">{error}</p></main>;
+  if (!stats) return <main><p>Loading…</p></main>;
+  const t = stats.today;
+  const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${Math.round(x * 100)}%`);
+  return (
+    <main class="dashboard">
+      <h1>Dashboard</h1>
+      <dl class="tiles">
+        <div><dt>Open tickets</dt><dd id="open-total">{stats.open_total}</dd></div>
+        <div><dt>Unassigned</dt><dd>{stats.unassigned}</dd></div>
+        <div><dt>Oldest waiting</dt><dd>{stats.oldest_waiting_at ? ago(stats.oldest_waiting_at) : "—"}</dd></div>
+        <div><dt>SLA at risk</dt><dd>{stats.sla?.at_risk ?? 0}</dd></div>
+        <div><dt>SLA breached</dt><dd>{stats.sla?.breached ?? 0}</dd></div>
+        <div><dt>Agents online</dt><dd>{stats.agents?.online ?? 0}</dd></div>
+      </dl>
+      {t && (
+        <>
+          <h2>Today</h2>
+          <dl class="tiles">
+            <div><dt>Received</dt><dd>{t.received}</dd></div>
+            <div><dt>Solved</dt><dd>{t.solved}</dd></div>
+            <div><dt>First reply (median)</dt><dd>{duration(t.first_reply_p50_seconds)}</dd></div>
+            <div><dt>Resolution (median)</dt><dd>{duration(t.resolution_p50_seconds)}</dd></div>
+            <div><dt>SLA attainment</dt><dd>{pct(t.sla_attainment)}</dd></div>
+          </dl>
+        </>
+      )}
+      <h2>Satisfaction, last 30 days</h2>
+      {satisfaction.length === 0 ? <p class="empty">No surveys sent.</p> : (
+        <table>
+          <thead><tr><th scope="col">Channel</th><th scope="col">Kind</th><th scope="col">Sent</th><th scope="col">Answered</th><th scope="col">Score</th></tr></thead>
+          <tbody>
+            {satisfaction.map((r) => (
+              <tr><th scope="row">{r.key}</th><td>{r.kind}</td><td>{r.sent}</td><td>{pct(r.response_rate)}</td>
+                <td>{r.kind === "csat" ? pct(r.csat) : r.kind === "nps" ? r.nps?.toFixed(0) ?? "—" : r.ces?.toFixed(1) ?? "—"}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Reports</h2>
+      <p>
+        <a href={`/api/v1/reports/service?format=csv&by=day&from=${new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10)}&to=${today()}`} download>
+          Service report, last 30 days by day (CSV)</a>
+      </p>
+    </main>
+  );
+}

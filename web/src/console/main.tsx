@@ -1,0 +1,96 @@
+// The agent console and supervisor dashboard: a single-page app served at / by Touchpoint.
+// It signs in through /api/v1/auth/login and then uses the session cookie; any route opened
+// without a session shows the sign-in form.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { Agent, api, whenSignedOut } from "./api";
+import { Dashboard } from "./dashboard";
+import { live } from "./live";
+import { Queue } from "./queue";
+import { navigate, onLink, usePath } from "./router";
+import { SignIn } from "./signin";
+import { TicketPage } from "./ticket";
+import "./styles.css";
+
+const shortcuts: [string, string][] = [
+  ["j / k", "next / previous ticket in the queue"],
+  ["Enter", "open the selected ticket"],
+  ["r", "reply"],
+  ["n", "internal note"],
+  ["s", "solve the ticket"],
+  ["g then d", "dashboard"],
+  ["?", "show these shortcuts"],
+];
+
+function Shortcuts({ onClose }: { onClose: () => void }) {
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+      <div class="panel">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <dl>{shortcuts.map(([k, v]) => <><dt><kbd>{k}</kbd></dt><dd>{v}</dd></>)}</dl>
+        <button type="button" onClick={onClose} autofocus>Close</button>
+      </div>
+    </div>
+  );
+}
+
+function App() {
+  const [agent, setAgent] = useState<Agent | null | undefined>(undefined);
+  const [help, setHelp] = useState(false);
+  const path = usePath();
+
+  useEffect(() => {
+    whenSignedOut(() => setAgent(null));
+    api<Agent>("GET", "/api/v1/auth/me").then(setAgent).catch(() => setAgent(null));
+  }, []);
+
+  useEffect(() => {
+    if (!agent) return;
+    live.start();
+    let g = false;
+    const keys = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest("input, textarea, select")) return;
+      if (e.key === "?") setHelp(true);
+      else if (e.key === "Escape") setHelp(false);
+      else if (g && e.key === "d") navigate("/dashboard");
+      g = e.key === "g";
+    };
+    addEventListener("keydown", keys);
+    return () => {
+      live.stop();
+      removeEventListener("keydown", keys);
+    };
+  }, [agent]);
+
+  async function signOut() {
+    try {
+      await api("POST", "/api/v1/auth/logout");
+    } finally {
+      setAgent(null);
+    }
+  }
+
+  if (agent === undefined) return <p class="loading">Loading…</p>;
+  if (agent === null) return <SignIn onSignedIn={setAgent} />;
+  const ticket = /^\/tickets\/(\d+)$/.exec(path);
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href="/" onClick={onLink}>Touchpoint</a>
+        <nav aria-label="Main">
+          <a href="/" onClick={onLink} aria-current={path === "/" ? "page" : undefined}>Queue</a>
+          {agent.role !== "agent" && (
+            <a href="/dashboard" onClick={onLink} aria-current={path === "/dashboard" ? "page" : undefined}>Dashboard</a>
+          )}
+        </nav>
+        <span class="me">{agent.name || agent.email}</span>
+        <button type="button" class="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
+        <button type="button" onClick={signOut}>Sign out</button>
+      </header>
+      {ticket ? <TicketPage id={Number(ticket[1])} /> : path === "/dashboard" ? <Dashboard /> : <Queue />}
+      {help && <Shortcuts onClose={() => setHelp(false)} />}
+    </>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,171 @@
+// One ticket: the thread across channels, the composer (reply or internal note, drafts kept
+// per ticket across reloads), status, and the customer panel with their experience record.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, ApiError, Message, TicketView } from "./api";
+import { CustomerPanel } from "./customer";
+import { CustomerHtml } from "./customer_html";
+import { statuses, when } from "./format";
+import { live } from "./live";
+import { onLink } from "./router";
+import { SlaBadge } from "./sla";
+
+function draftKey(id: number) {
+  return `touchpoint.draft.${id}`;
+}
+
+function Delivery({ m }: { m: Message }) {
+  if (m.direction !== "out" || m.internal || !m.delivery_status) return null;
+  const marks: Record<string, string> = { queued: "queued", sent: "✓ sent", delivered: "✓✓ delivered", read: "✓✓ read", failed: "failed" };
+  return (
+    <span class={`delivery ${m.delivery_status}`}>
+      {marks[m.delivery_status] ?? m.delivery_status}
+      {m.delivery_error && <> — {m.delivery_error}</>}
+    </span>
+  );
+}
+
+function Thread({ messages }: { messages: Message[] }) {
+  const [formatted, setFormatted] = useState<Record<number, boolean>>({});
+  return (
+    <ol class="thread">
+      {messages.map((m) => (
+        <li key={m.id} class={`message ${m.author}${m.internal ? " note" : ""}`}>
+          <header>
+            <strong>{m.internal ? "Internal note" : m.author === "customer" ? "Customer" : m.author === "agent" ? "Agent" : "Touchpoint"}</strong>
+            <span class="channel">{m.channel}</span>
+            <time dateTime={m.created_at}>{when(m.created_at)}</time>
+            <Delivery m={m} />
+          </header>
+          {m.html && formatted[m.id] ? <CustomerHtml html={m.html} /> : <p class="body">{m.body}</p>}
+          {m.html && (
+            <button type="button" class="link" onClick={() => setFormatted({ ...formatted, [m.id]: !formatted[m.id] })}>
+              {formatted[m.id] ? "Show text" : "Show formatted"}
+            </button>
+          )}
+          {m.attachments.length > 0 && (
+            <ul class="attachments">
+              {m.attachments.map((a) => (
+                <li key={a.id}><a href={`/api/v1/attachments/${a.id}`} rel="noopener">{a.filename}</a> ({Math.ceil(a.size / 1024)} KB)</li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function TicketPage({ id }: { id: number }) {
+  const [ticket, setTicket] = useState<TicketView | null>(null);
+  const [error, setError] = useState("");
+  const [text, setText] = useState(() => localStorage.getItem(draftKey(id)) ?? "");
+  const [internal, setInternal] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [notice, setNotice] = useState("");
+  const [version, setVersion] = useState(0);  // each load: the customer panel reads again
+  const reply = useRef<HTMLTextAreaElement>(null);
+
+  async function load() {
+    try {
+      setTicket(await api<TicketView>("GET", `/api/v1/tickets/${id}`));
+      setVersion((v) => v + 1);
+      setError("");
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  useEffect(() => {
+    load();
+    setText(localStorage.getItem(draftKey(id)) ?? "");
+    return live.on((e) => {
+      if (e.type === "resync" || e.data?.ticket_id === id || e.data?.id === id) load();
+    });
+  }, [id]);
+
+  useEffect(() => {
+    const keys = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest("input, textarea, select")) return;
+      if (e.key === "r" || e.key === "n") {
+        e.preventDefault();
+        setInternal(e.key === "n");
+        reply.current?.focus();
+      } else if (e.key === "s" && ticket) {
+        setStatus("solved");
+      }
+    };
+    addEventListener("keydown", keys);
+    return () => removeEventListener("keydown", keys);
+  }, [ticket]);
+
+  function edit(value: string) {
+    setText(value);
+    if (value) localStorage.setItem(draftKey(id), value);
+    else localStorage.removeItem(draftKey(id));
+  }
+
+  async function send(e: Event) {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setSending(true);
+    setNotice("");
+    try {
+      await api("POST", `/api/v1/tickets/${id}/messages`, { body: text, internal });
+      edit("");
+      setNotice(internal ? "Note added." : "Reply queued.");
+      await load();
+    } catch (err) {
+      setNotice(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  async function setStatus(status: string) {
+    try {
+      await api("PATCH", `/api/v1/tickets/${id}`, { status });
+      await load();
+    } catch (err) {
+      setNotice((err as Error).message);
+    }
+  }
+
+  if (error) return <main><p class="error" role="alert">{error}</p><a href="/" onClick={onLink}>Back to the queue</a></main>;
+  if (!ticket) return <main><p>Loading…</p></main>;
+  return (
+    <main class="ticket">
+      <section class="conversation">
+        <p><a href="/" onClick={onLink}>← Queue</a></p>
+        <h1>{ticket.subject || `Ticket #${ticket.id}`}</h1>
+        <div class="facts">
+          <label for="status">Status</label>
+          <select id="status" value={ticket.status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+            {statuses.map((s) => <option value={s}>{s.replace("_", " ")}</option>)}
+          </select>
+          <span class="priority">{ticket.priority}</span>
+          <span class="channel">{ticket.channel} · {ticket.channel_name}</span>
+          <SlaBadge sla={ticket.sla} />
+          {ticket.survey && (
+            <span class="survey">
+              Survey {ticket.survey.status}{ticket.survey.score !== null && <>: {ticket.survey.score} ({ticket.survey.kind})</>}
+            </span>
+          )}
+        </div>
+        <Thread messages={ticket.messages} />
+        <form class="composer" onSubmit={send}>
+          <label for="reply">Reply</label>
+          <textarea id="reply" ref={reply} rows={5} value={text} class={internal ? "note" : ""}
+                    onInput={(e) => edit((e.target as HTMLTextAreaElement).value)} />
+          <div class="composer-actions">
+            <label class="inline"><input type="checkbox" checked={internal}
+                   onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> Internal note</label>
+            <span class="count" aria-live="polite">{[...text].length} characters</span>
+            <button type="submit" disabled={sending}>Send</button>
+          </div>
+          {notice && <p class="notice" role="status">{notice}</p>}
+        </form>
+      </section>
+      <CustomerPanel customerId={ticket.customer_id} version={version} />
+    </main>
+  );
+}
