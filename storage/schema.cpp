@@ -546,6 +546,58 @@ BEGIN
   UPDATE journey SET customer_id = NEW.customer_id WHERE ticket_id = NEW.id;
 END;
 )sql",
+    // v14: work distribution (the assignment issue): group members, each agent's open
+    // tickets counted in the write transaction, the waiting tickets in their order.
+    R"sql(
+CREATE TABLE group_members(
+  group_id INTEGER NOT NULL REFERENCES groups(id),
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  PRIMARY KEY(group_id, agent_id)
+) WITHOUT ROWID;
+CREATE INDEX group_members_by_agent ON group_members(agent_id);
+
+-- Open tickets waiting for an agent, oldest first (automatic assignment takes them in turn).
+CREATE INDEX tickets_waiting_for_agent ON tickets(created_at, id)
+  WHERE assignee_id IS NULL AND status NOT IN ('solved', 'closed');
+
+INSERT INTO queue_counts(dim, key, n)
+  SELECT 'assignee', CAST(assignee_id AS TEXT), count(*) FROM tickets
+  WHERE status NOT IN ('solved','closed') AND assignee_id IS NOT NULL GROUP BY assignee_id;
+
+DROP TRIGGER tickets_counted;
+CREATE TRIGGER tickets_counted AFTER INSERT ON tickets WHEN NEW.status NOT IN ('solved','closed')
+BEGIN
+  INSERT INTO queue_counts VALUES ('priority', NEW.priority, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts VALUES ('channel', NEW.channel_type, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts VALUES ('group', CAST(coalesce(NEW.group_id, '') AS TEXT), 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'unassigned', '', 1 WHERE NEW.assignee_id IS NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'assignee', CAST(NEW.assignee_id AS TEXT), 1
+    WHERE NEW.assignee_id IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+DROP TRIGGER tickets_recounted;
+CREATE TRIGGER tickets_recounted AFTER UPDATE OF status, priority, group_id, assignee_id ON tickets
+BEGIN
+  UPDATE queue_counts SET n = n - 1 WHERE OLD.status NOT IN ('solved','closed') AND (
+    (dim = 'priority' AND key = OLD.priority) OR (dim = 'channel' AND key = OLD.channel_type) OR
+    (dim = 'group' AND key = CAST(coalesce(OLD.group_id, '') AS TEXT)) OR
+    (dim = 'unassigned' AND OLD.assignee_id IS NULL) OR
+    (dim = 'assignee' AND key = CAST(OLD.assignee_id AS TEXT)));
+  INSERT INTO queue_counts SELECT 'priority', NEW.priority, 1 WHERE NEW.status NOT IN ('solved','closed')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'channel', NEW.channel_type, 1 WHERE NEW.status NOT IN ('solved','closed')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'group', CAST(coalesce(NEW.group_id, '') AS TEXT), 1
+    WHERE NEW.status NOT IN ('solved','closed') ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'unassigned', '', 1
+    WHERE NEW.status NOT IN ('solved','closed') AND NEW.assignee_id IS NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO queue_counts SELECT 'assignee', CAST(NEW.assignee_id AS TEXT), 1
+    WHERE NEW.status NOT IN ('solved','closed') AND NEW.assignee_id IS NOT NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+)sql",
 };
 
 int user_version(sqlite3* db) {

@@ -24,6 +24,7 @@ from harness import API_CONFIG, Touchpoint, temp_dir  # noqa: E402
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
 WAIT = 20  # generous for a loaded CI machine; the contract's 1 s and 3 s are not asserted here
+AXE = os.path.join(os.path.dirname(__file__), "..", "..", "web", "node_modules", "axe-core", "axe.min.js")
 
 EVIL_HTML = ('<p>Hello <b>there</b></p><script>window.parent.__pwned = "script"</script>'
              '<img src="x" onerror="window.parent.__pwned = \'onerror\'">'
@@ -163,6 +164,34 @@ class ConsoleTest(unittest.TestCase):
         self.driver.execute_script("arguments[0].click()", link)
         self.driver.switch_to.default_content()
         self.assertIsNone(self.driver.execute_script("return window.__pwned"))
+
+    def axe_problems(self):
+        """Serious and critical accessibility violations axe-core finds on the page as shown."""
+        with open(AXE) as f:
+            self.driver.execute_script(f.read())
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
+        self.assertIsInstance(result, list, result)
+        return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+                for v in result if v["impact"] in ("serious", "critical")]
+
+    def test_5_every_screen_passes_axe(self):
+        self.driver.get(self.base + "/")
+        self.driver.delete_all_cookies()
+        self.driver.get(self.base + "/")
+        self.wait().until(EC.presence_of_element_located((By.XPATH, "//button[normalize-space()='Sign in']")))
+        self.assertEqual(self.axe_problems(), [], "sign-in")
+        self.sign_in()
+        ticket = self.post("m-axe", "Accessible?", "Is this readable?", customer="cust-4")
+        self.wait().until(EC.presence_of_element_located((By.LINK_TEXT, "Accessible?")))
+        self.assertEqual(self.axe_problems(), [], "queue")
+        self.driver.get(f"{self.base}/tickets/{ticket}")
+        self.wait().until(EC.presence_of_element_located((By.XPATH, "//h3[normalize-space()='Journey']")))
+        self.assertEqual(self.axe_problems(), [], "ticket")
+        self.driver.get(self.base + "/dashboard")
+        self.wait().until(EC.presence_of_element_located((By.XPATH, "//dt[normalize-space()='Open tickets']")))
+        self.assertEqual(self.axe_problems(), [], "dashboard")
 
     def test_4_the_dashboard_follows_the_queue_live_and_sign_out_ends_the_session(self):
         self.sign_in()

@@ -141,11 +141,16 @@ TEST_F(HttpServerTest, OversizedBodyIs413BeforeItIsSentAndStoresNothing) {
   EXPECT_EQ(stored_tickets(), 0);
 }
 
-TEST_F(HttpServerTest, UnknownChannelsAndRoutesAre404AndGetIs405) {
+TEST_F(HttpServerTest, UnknownChannelsApiRoutesAndAssetsAre404AndGetIs405) {
   auto c = client();
   expect_error(c.post_json("/webhooks/api/nope", kHello), 404, "not_found");
   expect_error(c.post_json("/webhooks/whatsapp/wa", kHello), 404, "not_found");
-  expect_error(c.get("/nothing-here"), 404, "not_found");
+  expect_error(c.get("/assets/nothing-here.js"), 404, "not_found");
+  expect_error(c.get("/api/nothing-here"), 404, "not_found");
+  // Every other path is the console's (its own routes reload): the page, never cached.
+  auto page = c.get("/nothing-here");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<!doctype html>"), std::string::npos) << page.body;
   expect_error(c.get("/webhooks/api/crm"), 405, "method_not_allowed");
 }
 
