@@ -227,6 +227,10 @@ std::string encode_group(const GroupRow& g) {
   w.Key("id");
   w.Int64(g.id);
   key_str(w, "name", g.name);
+  w.Key("members");
+  w.StartArray();
+  for (int64_t m : g.members) w.Int64(m);
+  w.EndArray();
   w.EndObject();
   return done(buf);
 }
@@ -252,6 +256,9 @@ std::string encode_agents(const std::vector<AgentRow>& agents) {
     key_str(w, "role", a.role);
     w.Key("active");
     w.Bool(a.active);
+    w.Key("open_tickets");
+    w.Int64(a.open_tickets);
+    if (!a.presence.empty()) key_str(w, "presence", a.presence);
     w.EndObject();
   }
   w.EndArray();

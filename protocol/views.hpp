@@ -84,11 +84,14 @@ struct AgentRow {
   int64_t id = 0;
   std::string email, name, role, password_hash;
   bool active = true;
+  int64_t open_tickets = 0;   // assigned to them, every status but solved and closed
+  std::string presence = {};  // online | away | offline: the server's to fill in; "" leaves it out
 };
 
 struct GroupRow {
   int64_t id = 0;
   std::string name;
+  std::vector<int64_t> members = {};  // agent ids
 };
 
 struct TokenRow {

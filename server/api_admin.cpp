@@ -10,7 +10,10 @@ namespace {
 void list_agents_of(const CallPtr& c) {
   read<std::vector<AgentRow>>(
       c, [](storage::TicketReader& r) { return r.agents(); },
-      [c](std::vector<AgentRow> a) { c->respond(json(200, protocol::encode_agents(a))); });
+      [c](std::vector<AgentRow> a) {
+        for (auto& agent : a) agent.presence = Presence::name(c->app.presence.status(agent.id));
+        c->respond(json(200, protocol::encode_agents(a)));
+      });
 }
 
 }  // namespace

@@ -100,6 +100,8 @@ void queue_stats(const CallPtr& c);     // api_stats.cpp
 void service_report(const CallPtr& c);
 void satisfaction_report(const CallPtr& c);
 void customer_experience(const CallPtr& c);  // api_experience.cpp
+void put_presence(const CallPtr& c);         // api_presence.cpp
+void put_group_members(const CallPtr& c);
 void list_groups(const CallPtr& c);
 void create_group(const CallPtr& c);
 void rename_group(const CallPtr& c);

@@ -38,6 +38,8 @@ const std::vector<Route>& routes() {
       {{"PATCH", "/api/v1/groups/{id}", "admin"}, rename_group},
       {{"DELETE", "/api/v1/groups/{id}", "admin"}, delete_group},
       {{"PATCH", "/api/v1/agents/{id}", "admin"}, update_agent},
+      {{"PUT", "/api/v1/agents/me/presence", "agent"}, put_presence},
+      {{"PUT", "/api/v1/groups/{id}/members", "admin"}, put_group_members},
       {{"GET", "/api/v1/channels", "admin"}, list_channels},
       {{"GET", "/api/v1/templates", "agent"}, list_templates},
       {{"GET", "/api/v1/attachments/{id}", "agent"}, get_attachment},

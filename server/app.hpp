@@ -13,6 +13,7 @@
 #include "server/http_types.hpp"
 #include "server/hub.hpp"
 #include "server/idle_connections.hpp"
+#include "server/presence.hpp"
 #include "server/metrics.hpp"
 #include "server/replay_guard.hpp"
 #include "storage/reader_pool.hpp"
@@ -39,6 +40,7 @@ struct App {
   LoginLimiter login_limiter;
   ReplayGuard mailgun_tokens{protocol::kMailgunFreshnessSeconds};
   Hub hub;
+  Presence presence;  // who is online, away, offline
   IdleConnections idle;  // HTTP connections waiting for a request: shed when out of descriptors
   storage::Clock now = storage::system_clock_now;
   std::function<void()> nudge_outbox = [] {};  // a reply was queued: send it now

@@ -1,6 +1,7 @@
 #include "server/config.hpp"
 
 #include "server/config_sla.hpp"
+#include "server/config_routing.hpp"
 #include "server/config_survey.hpp"
 
 #include "protocol/ascii.hpp"
@@ -213,6 +214,9 @@ Result<Config> load_config(const std::string& path) {
   auto survey = read_survey_config(path, root, c.channels);
   if (!survey) return survey.error();
   c.survey = std::move(survey).value();
+  auto routing = read_routing_config(path, root);
+  if (!routing) return routing.error();
+  c.routing = routing.value();
   if (auto s = validate(c); !s) return Error{s.error().code, path + ": " + s.error().message};
   return c;
 }

@@ -29,6 +29,7 @@
 
 #include "protocol/reply_rules.hpp"
 #include "protocol/sla_policy.hpp"
+#include "protocol/routing.hpp"
 #include "protocol/survey.hpp"
 #include "protocol/result.hpp"
 
@@ -65,6 +66,7 @@ struct Config {
   std::shared_ptr<const protocol::SlaPolicies> sla = no_sla_policies();
   // [survey]: none, no surveys. public_url is filled in when the server starts.
   std::optional<protocol::SurveySettings> survey;
+  protocol::RoutingSettings routing;  // [routing]: manual unless given
 
   const ChannelConfig* channel(std::string_view type, std::string_view name) const;
   // Every channel's templates, as TicketStore::add_agent_message takes them.

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "protocol/live_events.hpp"
+#include "protocol/routing.hpp"
 #include "protocol/url.hpp"
 #include "server/app.hpp"
 #include "server/http_session.hpp"
@@ -138,6 +140,17 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
       config.survey->public_url.pop_back();
   }
   store.use_surveys(config.survey, survey_notices.sink());
+  // Automatic assignment reads who is available on the writer thread; the presence it reads
+  // lives in App, which exists once the server does (until then: nobody).
+  auto presence = std::make_shared<std::atomic<const Presence*>>(nullptr);
+  CommitSink<std::vector<int64_t>> assigned;
+  store.use_routing(
+      config.routing,
+      [presence] {
+        const Presence* p = presence->load();
+        return p ? p->available() : std::vector<int64_t>{};
+      },
+      assigned.sink());
   if (auto adopted = store.adopt_sla_policies(); !adopted) {
     return adopted.error();
   } else if (adopted.value() > 0) {
@@ -206,6 +219,16 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
       [&s](storage::SurveyCommitted c) { announce_surveys(s.app, s.surveys.get(), std::move(c)); });
   s.sla->start();
   s.surveys->start();
+  assigned.deliver_to([&s](std::vector<int64_t> tickets) {
+    for (int64_t id : tickets) s.app.hub.publish("ticket.updated", protocol::live_ticket(id));
+  });
+  s.app.presence.on_change([&s](int64_t agent, Presence::Status, Presence::Status now) {
+    s.app.hub.publish("agent.presence", protocol::encode_presence(agent, Presence::name(now)));
+    if (now == Presence::Status::online && s.app.config.routing.mode != protocol::RoutingMode::manual)
+      s.app.writer.submit<int64_t>([](storage::TicketStore& st) { return st.assign_waiting(); },
+                                   [](Result<int64_t>) {});
+  });
+  presence->store(&s.app.presence);
   s.stats = std::make_unique<StatsPusher>(s.ioc, s.app);
   s.stats->start();
   for (const auto& ch : s.app.config.channels)

@@ -5,8 +5,9 @@
 namespace touchpoint::server {
 
 void add_presence(App& app, protocol::QueueStats& s) {
-  // Online: a console is connected to /api/v1/live. "Away" arrives with agent presence.
-  s.agents_online = static_cast<int64_t>(app.hub.agents_online());
+  // Online: a console is connected to /api/v1/live and they have not set away.
+  s.agents_online = static_cast<int64_t>(app.presence.count(Presence::Status::online));
+  s.agents_away = static_cast<int64_t>(app.presence.count(Presence::Status::away));
 }
 
 StatsPusher::StatsPusher(net::io_context& ioc, App& app)

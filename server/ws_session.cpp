@@ -38,6 +38,8 @@ void WsSession::on_accept(beast::error_code ec) {
     enqueue(std::make_shared<const std::string>(protocol::ws_text_frame(
         R"({"type":"resync","data":{"seq":)" + std::to_string(joined.seq) + "}}")));
   for (auto& e : joined.replay) enqueue(std::move(e));
+  app_.presence.connected(who_.agent_id);
+  present_ = true;
   arm_ping();
   do_read();
 }
@@ -135,6 +137,10 @@ void WsSession::close_with(std::uint16_t code) {
   if (closing_ || closed_) return;
   enqueue(std::make_shared<const std::string>(protocol::ws_close_frame(code)));
   closing_ = true;
+}
+
+WsSession::~WsSession() {
+  if (present_) app_.presence.disconnected(who_.agent_id);
 }
 
 void WsSession::drop() {

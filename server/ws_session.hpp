@@ -41,6 +41,7 @@ class WsSession : public LiveSink, public std::enable_shared_from_this<WsSession
   static constexpr auto kSilentLimit = std::chrono::seconds(75);
 
   WsSession(tcp::socket&& socket, App& app);
+  ~WsSession() override;
   void run(http::request<http::string_body> upgrade, Principal who, std::optional<int64_t> after,
            std::string epoch);
   void send(std::shared_ptr<const std::string> event) override;
@@ -79,6 +80,7 @@ class WsSession : public LiveSink, public std::enable_shared_from_this<WsSession
   std::chrono::steady_clock::time_point last_heard_;
   bool closing_ = false;  // a close frame is queued: nothing else goes out
   bool closed_ = false;
+  bool present_ = false;  // counted in presence: uncounted when the session ends
 };
 
 }  // namespace touchpoint::server

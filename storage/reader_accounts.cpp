@@ -15,10 +15,12 @@ Result<std::optional<AgentRow>> TicketReader::agent_by_email(const std::string& 
 
 Result<std::vector<AgentRow>> TicketReader::agents() {
   return guarded([&]() -> Result<std::vector<AgentRow>> {
-    Stmt q(impl_->h(), "SELECT id, email, name, role, active FROM agents ORDER BY id");
+    Stmt q(impl_->h(), "SELECT a.id, a.email, a.name, a.role, a.active, coalesce(c.n, 0) FROM agents a "
+                       "LEFT JOIN queue_counts c ON c.dim = 'assignee' AND c.key = CAST(a.id AS TEXT) "
+                       "ORDER BY a.id");
     std::vector<AgentRow> out;
     while (q.step())
-      out.push_back(AgentRow{q.int64(0), q.text(1), q.text(2), q.text(3), "", q.int64(4) != 0});
+      out.push_back(AgentRow{q.int64(0), q.text(1), q.text(2), q.text(3), "", q.int64(4) != 0, q.int64(5)});
     return out;
   });
 }
@@ -28,6 +30,12 @@ Result<std::vector<GroupRow>> TicketReader::groups() {
     Stmt q(impl_->h(), "SELECT id, name FROM groups ORDER BY name");
     std::vector<GroupRow> out;
     while (q.step()) out.push_back(GroupRow{q.int64(0), q.text(1)});
+    Stmt m(impl_->h(), "SELECT agent_id FROM group_members WHERE group_id = ?1 ORDER BY agent_id");
+    for (auto& g : out) {
+      m.bind(1, g.id);
+      while (m.step()) g.members.push_back(m.int64(0));
+      m.reset();
+    }
     return out;
   });
 }

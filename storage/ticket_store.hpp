@@ -16,6 +16,7 @@
 #include "protocol/messaging.hpp"
 #include "protocol/model.hpp"
 #include "protocol/reply_rules.hpp"
+#include "protocol/routing.hpp"
 #include "protocol/result.hpp"
 #include "protocol/sla_policy.hpp"
 #include "protocol/survey.hpp"
@@ -53,6 +54,13 @@ struct SurveyCommitted {
   bool messages_queued = false;  // survey messages wait in the outbox: send them now
 };
 using SurveySink = std::function<void(SurveyCommitted)>;
+
+// Tickets automatic assignment gave an agent in one committed transaction (live
+// ticket.updated), in order.
+using AssignedSink = std::function<void(std::vector<int64_t>)>;
+// Who may be given tickets now (online, not away): the server's presence, read on the writer
+// thread inside the transaction. Must be thread-safe and must not block.
+using AvailableAgents = std::function<std::vector<int64_t>()>;
 
 // A survey answered on its page.
 struct SurveyAnswer {
@@ -217,6 +225,19 @@ class TicketStore {
   // An answer from the survey page. not_found: no such token; conflict: expired (the page
   // answers 410); bad_request: a score outside the survey kind's scale. Records nothing then.
   Result<SurveyAnswer> answer_survey(const std::string& token, int score, const std::string& comment);
+
+  // Automatic assignment (manual until given): a new ticket, a reopened unassigned one, or an
+  // unassigned one given a group is assigned in the transaction that does it, to an available
+  // member of its group under the limit; otherwise it waits. Whenever a transaction frees a
+  // slot (a ticket solved, closed or moved away from its agent), the oldest waiting tickets are
+  // assigned before it commits.
+  void use_routing(protocol::RoutingSettings settings, AvailableAgents available, AssignedSink sink);
+  // Someone became available: assigns the oldest waiting tickets they (or anyone) can take.
+  // Answers how many were assigned.
+  Result<int64_t> assign_waiting();
+  // Replaces a group's members. not_found for an unknown group; unprocessable naming an id
+  // that is no agent.
+  Status set_group_members(int64_t group_id, const std::vector<int64_t>& agent_ids);
 
   // Proves the store takes writes: writes one page, inside whatever transaction is open.
   Status ping();

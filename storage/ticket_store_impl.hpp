@@ -14,6 +14,7 @@
 #include "storage/attachment_store.hpp"
 #include "storage/schema.hpp"
 #include "storage/sla_store.hpp"
+#include "storage/routing_store.hpp"
 #include "storage/survey_store.hpp"
 #include "storage/write_transaction.hpp"
 #include "storage/sqlite.hpp"
@@ -97,14 +98,21 @@ struct TicketStore::Impl {
         ready(configure_and_migrate(db.get(), o)),
         attachments(AttachmentStore::of_store(o.data_dir)),
         last_activity(max_activity(db.get())) {
-    search.before_commit = [this] { sla.before_commit(options.now()); };
+    // Assignment first: it touches the tickets it assigns, whose SLA clocks follow.
+    search.before_commit = [this] {
+      int64_t now = options.now();
+      routing.before_commit(now);
+      sla.before_commit(now);
+    };
     search.after_commit = [this] {
       sla.after_commit();
       surveys.after_commit();
+      routing.after_commit();
     };
     search.rolled_back = [this] {
       sla.rolled_back();
       surveys.rolled_back();
+      routing.rolled_back();
     };
   }
 
@@ -116,6 +124,7 @@ struct TicketStore::Impl {
   SearchWrites search;  // full-text writes of the open transaction, flushed at its COMMIT
   SlaStore sla{h(), nullptr, nullptr};  // every touched ticket's clock, at COMMIT
   SurveyStore surveys{h()};             // scheduled at solve, decided when due
+  RoutingStore routing{h(), [this](int64_t ticket, int64_t now) { touch(ticket, now); }};
   sqlite3* h() { return db.get(); }
 
   // Prepared once, reused for every call.
@@ -192,6 +201,9 @@ struct TicketStore::Impl {
     set_status_stmt.bind(1, ticket_id).bind(2, to).bind(3, now).run();
     touch(ticket_id, now);
     surveys.status_changed(ticket_id, from, to, now);
+    bool was_open = from != "solved" && from != "closed", is_open = to != "solved" && to != "closed";
+    if (was_open && !is_open) routing.slot_freed();
+    if (!was_open && is_open) routing.mark(ticket_id);  // reopened: it needs an agent if it has none
     count(from, -1);
     count(to, 1);
     event({.ticket_id = ticket_id, .type = "ticket.status_changed", .actor_type = actor_type,
@@ -459,6 +471,7 @@ struct TicketStore::Impl {
       r.ticket_id = q->int64(0);
       r.ticket_created = true;
       sla.mark(r.ticket_id);
+      routing.mark(r.ticket_id);
       search.add(index_subject, r.ticket_id, c.subject);
       count("new", 1);
       event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",

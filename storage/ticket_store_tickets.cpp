@@ -59,6 +59,7 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
       Stmt u(d.h(), "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1");
       u.bind(1, ticket_id).bind(2, to).run();
       field_event("ticket.assignee_changed", id_text(t->assignee), id_text(to));
+      if (t->assignee) d.routing.slot_freed();
     }
     if (p.group && *p.group != t->group) {
       const auto& to = *p.group;
@@ -67,6 +68,7 @@ Status TicketStore::update_ticket(int64_t ticket_id, const TicketPatch& p, int64
       Stmt u(d.h(), "UPDATE tickets SET group_id = ?2 WHERE id = ?1");
       u.bind(1, ticket_id).bind(2, to).run();
       field_event("ticket.group_changed", id_text(t->group), id_text(to));
+      d.routing.mark(ticket_id);  // an unassigned ticket now waits for this group's members
     }
     if (p.priority) {
       Stmt old(d.h(), "SELECT priority FROM tickets WHERE id = ?1");
