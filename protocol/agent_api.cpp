@@ -220,6 +220,26 @@ std::string encode_templates(const TemplateCatalog& catalog) {
   return done(buf);
 }
 
+std::string encode_reply_collision(int64_t agent_id, const std::string& agent_name) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  key_str(w, "code", "conflict");
+  key_str(w, "message", (agent_name.empty() ? std::string("Another agent") : agent_name) +
+                            " replied after the newest message you saw; read it, then send with force to reply anyway");
+  w.Key("agent");
+  w.StartObject();
+  w.Key("id");
+  w.Int64(agent_id);
+  key_str(w, "name", agent_name);
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  return done(buf);
+}
+
 std::string encode_group(const GroupRow& g) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -32,6 +32,8 @@ Result<TicketPatch> parse_ticket_patch(std::string_view body);
 Result<AgentMessage> parse_agent_message(std::string_view body);
 // {"message_id":..,"ticket_id":..,"delivery_status":"queued"|null}
 std::string encode_message_created(const MessageCreated& m);
+// 409 {"error":{"code":"conflict","message","agent":{"id","name"}}}: another agent replied first.
+std::string encode_reply_collision(int64_t agent_id, const std::string& agent_name);
 
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxTagBytes = 64;

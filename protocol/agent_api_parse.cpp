@@ -141,6 +141,15 @@ Result<AgentMessage> parse_agent_message(std::string_view body) {
       for (const auto& f : m.attachments) total += f.data.size();
       if (total > kMaxReplyFilesBytes)
         return bad("the attachments are larger than " + std::to_string(kMaxReplyFilesBytes >> 20) + " MiB together");
+    } else if (k == "seen_message_id") {
+      if (!v.IsInt64() || v.GetInt64() < 0) return bad("seen_message_id must be a message id");
+      m.seen_message_id = v.GetInt64();
+    } else if (k == "macro_id") {
+      if (!v.IsInt64() || v.GetInt64() <= 0) return bad("macro_id must be a macro id");
+      m.macro_id = v.GetInt64();
+    } else if (k == "force") {
+      if (!v.IsBool()) return bad("force must be true or false");
+      m.force = v.GetBool();
     } else if (k == "tag") {
       if (!v.IsString() || v.GetStringLength() == 0 || v.GetStringLength() > 64)
         return bad("tag must be a message tag such as HUMAN_AGENT");

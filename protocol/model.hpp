@@ -104,6 +104,12 @@ struct AgentMessage {
   // The Idempotency-Key header: the same key again from the same agent answers the first
   // reply's ids and stores and sends nothing (a retry after a lost 201). Empty: none.
   std::string idempotency_key;
+  // The newest message its author saw: a public reply is refused (a collision) when another
+  // agent's public reply is newer, unless force.
+  std::optional<int64_t> seen_message_id;
+  bool force = false;
+  // A canned reply whose actions (status, priority, tags) apply in the reply's transaction.
+  std::optional<int64_t> macro_id;
 
   static AgentMessage text(std::string body, bool internal = false) {
     AgentMessage m;
@@ -118,6 +124,9 @@ struct MessageCreated {
   int64_t ticket_id = 0;
   bool queued_for_delivery = false;
   bool duplicate = false;  // its Idempotency-Key was seen: these are the first reply's ids
+  // Nothing was stored: another agent's public reply is newer than seen_message_id.
+  std::optional<int64_t> collided_with_agent = {};
+  std::string collided_with_name = {};
 };
 
 }  // namespace touchpoint

@@ -68,6 +68,20 @@ Result<std::vector<int64_t>> parse_group_members(std::string_view body) {
   return std::vector<int64_t>(ids.begin(), ids.end());
 }
 
+Result<bool> parse_viewing(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return false;
+  rapidjson::Document d;
+  d.Parse(body.data(), body.size());
+  if (d.HasParseError() || !d.IsObject()) return bad("the body must be a JSON object");
+  bool typing = false;
+  for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
+    if (std::string_view(it->name.GetString()) != "typing" || !it->value.IsBool())
+      return bad("the only field is typing, true or false");
+    typing = it->value.GetBool();
+  }
+  return typing;
+}
+
 std::string encode_presence(int64_t agent_id, std::string_view status) {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);

@@ -37,6 +37,8 @@ std::optional<int64_t> choose_agent(const RoutingSettings& settings,
 Result<bool> parse_presence(std::string_view body);
 // PUT /api/v1/groups/{id}/members {"agents":[ids]}: distinct positive ids, at most 1,000.
 Result<std::vector<int64_t>> parse_group_members(std::string_view body);
+// POST /api/v1/tickets/{id}/viewing {"typing":false} (or no body): whether they type.
+Result<bool> parse_viewing(std::string_view body);
 // {"agent_id","status"}: the live agent.presence event and the PUT's answer.
 std::string encode_presence(int64_t agent_id, std::string_view status);
 

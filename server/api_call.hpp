@@ -102,6 +102,13 @@ void satisfaction_report(const CallPtr& c);
 void customer_experience(const CallPtr& c);  // api_experience.cpp
 void put_presence(const CallPtr& c);         // api_presence.cpp
 void put_group_members(const CallPtr& c);
+void post_viewing(const CallPtr& c);
+void delete_viewing(const CallPtr& c);
+void list_macros(const CallPtr& c);   // api_macros.cpp
+void create_macro(const CallPtr& c);
+void update_macro(const CallPtr& c);
+void delete_macro(const CallPtr& c);
+void render_macro(const CallPtr& c);
 void list_groups(const CallPtr& c);
 void create_group(const CallPtr& c);
 void rename_group(const CallPtr& c);

@@ -2,6 +2,7 @@
 #include "protocol/agent_api.hpp"
 #include "protocol/routing.hpp"
 #include "server/api_call.hpp"
+#include "server/viewing.hpp"
 
 namespace touchpoint::server::api {
 
@@ -28,6 +29,20 @@ void put_group_members(const CallPtr& c) {
               c->respond(error_response({Errc::not_found, "no such group"}));
             });
       });
+}
+
+// POST /api/v1/tickets/{id}/viewing {"typing"}: repeated every 10 s while the ticket is open.
+void post_viewing(const CallPtr& c) {
+  auto typing = protocol::parse_viewing(c->req.body);
+  if (!typing) return c->respond(error_response(typing.error()));
+  if (!c->app.viewing) return c->respond(error_response({Errc::unavailable, "starting"}));
+  c->app.viewing->viewing(c->ids[0], c->who.agent_id, c->who.name, typing.value());
+  c->respond(json(200, R"({"viewing":true})"));
+}
+
+void delete_viewing(const CallPtr& c) {
+  if (c->app.viewing) c->app.viewing->left(c->ids[0], c->who.agent_id);
+  c->respond(json(200, R"({"viewing":false})"));
 }
 
 }  // namespace touchpoint::server::api

@@ -172,6 +172,9 @@ void post_message(const CallPtr& c) {
         return s.add_agent_message(id, msg, agent, templates);
       },
       [c, internal = m->internal](MessageCreated created) {
+        if (created.collided_with_agent)
+          return c->respond(json(409, protocol::encode_reply_collision(*created.collided_with_agent,
+                                                                       created.collided_with_name)));
         if (created.duplicate) return c->respond(json(201, protocol::encode_message_created(created)));
         if (created.queued_for_delivery) c->app.nudge_outbox();
         c->app.hub.publish("message.created",

@@ -21,6 +21,8 @@
 
 namespace touchpoint::server {
 
+class Viewing;
+
 struct App {
   App(Config c, storage::StoreWriter& w, storage::ReaderPool& r)
       : config(std::move(c)),
@@ -41,6 +43,7 @@ struct App {
   ReplayGuard mailgun_tokens{protocol::kMailgunFreshnessSeconds};
   Hub hub;
   Presence presence;  // who is online, away, offline
+  Viewing* viewing = nullptr;  // who is on which ticket (set once the server runs)
   IdleConnections idle;  // HTTP connections waiting for a request: shed when out of descriptors
   storage::Clock now = storage::system_clock_now;
   std::function<void()> nudge_outbox = [] {};  // a reply was queued: send it now

@@ -17,6 +17,7 @@
 #include "server/commit_notices.hpp"
 #include "server/deadline_timer.hpp"
 #include "server/stats_pusher.hpp"
+#include "server/viewing.hpp"
 #include "server/net.hpp"
 #include "server/smtp_connection.hpp"
 
@@ -75,6 +76,7 @@ struct Server::Impl {
   std::unique_ptr<DeadlineTimer> sla;        // likewise
   std::unique_ptr<DeadlineTimer> surveys;    // likewise
   std::unique_ptr<StatsPusher> stats;        // likewise
+  std::unique_ptr<Viewing> viewing;          // likewise
   std::vector<std::unique_ptr<ImapPoller>> imap;  // joined in wait(), before the store stops
   std::vector<std::thread> threads;
   // Blocking work (mail parsing, attachment fsyncs): several at once, so the filesystem's
@@ -95,6 +97,7 @@ struct Server::Impl {
       sla->stop();
       surveys->stop();
       stats->stop();
+      viewing->stop();
       for (auto& poller : imap) poller->stop();
       drain_deadline = std::chrono::steady_clock::now() + kDrainDeadline;
       drain_timer = std::make_unique<net::steady_timer>(ioc);
@@ -229,6 +232,8 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
                                    [](Result<int64_t>) {});
   });
   presence->store(&s.app.presence);
+  s.viewing = std::make_unique<Viewing>(s.ioc, s.app);
+  s.app.viewing = s.viewing.get();
   s.stats = std::make_unique<StatsPusher>(s.ioc, s.app);
   s.stats->start();
   for (const auto& ch : s.app.config.channels)

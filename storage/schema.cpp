@@ -598,6 +598,19 @@ BEGIN
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 )sql",
+    // v15: canned replies (macros): shared (owner_agent_id NULL, an admin's) or an agent's own.
+    R"sql(
+CREATE TABLE macros(
+  id             INTEGER PRIMARY KEY,
+  owner_agent_id INTEGER REFERENCES agents(id),
+  name           TEXT NOT NULL,
+  body           TEXT NOT NULL,
+  actions        TEXT NOT NULL DEFAULT '{}',  -- protocol::encode_macro_actions
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX macros_by_owner ON macros(owner_agent_id);
+)sql",
 };
 
 int user_version(sqlite3* db) {

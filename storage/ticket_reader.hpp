@@ -134,6 +134,10 @@ class TicketReader {
   Result<std::vector<protocol::ServiceFigures>> service_report(const ServiceQuery& q);
   // The experience record (experience_reader.cpp): not_found for an unknown customer.
   Result<Experience> experience(int64_t customer_id, const JourneyQuery& q);
+  // Canned replies an agent sees: the shared ones and their own, by name (macro_reader.cpp).
+  Result<std::vector<protocol::Macro>> macros(int64_t agent_id);
+  // not_found unless the agent sees it.
+  Result<protocol::Macro> macro(int64_t id, int64_t agent_id);
   // Surveys (survey_reader.cpp): the page's survey by its token (not_found when none was
   // sent under it), and the satisfaction report.
   Result<SurveyPageState> survey_page(const std::string& token, int64_t now);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "protocol/macros.hpp"
 #include "protocol/media_download.hpp"
 #include "protocol/messaging.hpp"
 #include "protocol/model.hpp"
@@ -238,6 +239,13 @@ class TicketStore {
   // Replaces a group's members. not_found for an unknown group; unprocessable naming an id
   // that is no agent.
   Status set_group_members(int64_t group_id, const std::vector<int64_t>& agent_ids);
+
+  // Canned replies. owner: none for a shared macro (an admin's). Changing or deleting one:
+  // shared ones only by admins (forbidden), personal ones only by their owner (not_found for
+  // anyone else, who cannot see it).
+  Result<protocol::Macro> create_macro(std::optional<int64_t> owner, const protocol::MacroInput& in);
+  Result<protocol::Macro> update_macro(int64_t id, int64_t actor, bool admin, const protocol::MacroInput& in);
+  Status delete_macro(int64_t id, int64_t actor, bool admin);
 
   // Proves the store takes writes: writes one page, inside whatever transaction is open.
   Status ping();

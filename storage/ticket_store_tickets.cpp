@@ -176,6 +176,20 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
     }
     auto t = d.ticket_state(ticket_id);
     if (!t) return Error{Errc::not_found, "no ticket " + std::to_string(ticket_id)};
+    if (!m.internal && m.seen_message_id && !m.force) {
+      // Two agents answering one customer at once: the later one hears who replied first.
+      Stmt q(d.h(), "SELECT m.author_agent_id, a.name FROM messages m JOIN agents a ON a.id = m.author_agent_id "
+                    "WHERE m.ticket_id = ?1 AND m.id > ?2 AND m.direction = 'out' AND m.author = 'agent' "
+                    "AND m.internal = 0 AND m.author_agent_id <> ?3 ORDER BY m.id DESC LIMIT 1");
+      q.bind(1, ticket_id).bind(2, *m.seen_message_id).bind(3, agent_id);
+      if (q.step()) {
+        MessageCreated r;
+        r.ticket_id = ticket_id;
+        r.collided_with_agent = q.int64(0);
+        r.collided_with_name = q.text(1);
+        return r;
+      }
+    }
     if (!m.internal && t->status == "closed")
       return Error{Errc::unprocessable, "the ticket is closed; replies are no longer sent"};
     // The channel's own rules: its window, its longest message, its templates.
@@ -238,6 +252,17 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
       if (t->status == "new") d.change_status(ticket_id, "new", "open", "agent", agent_id, now);
     }
     d.touch(ticket_id, now);
+    if (m.macro_id) {  // the canned reply's actions, in this reply's transaction
+      Stmt q(d.h(), "SELECT actions FROM macros WHERE id = ?1 AND (owner_agent_id IS NULL OR "
+                    "owner_agent_id = ?2)");
+      q.bind(1, *m.macro_id).bind(2, agent_id);
+      if (!q.step()) return Error{Errc::unprocessable, "no macro " + std::to_string(*m.macro_id)};
+      auto actions = protocol::decode_macro_actions(q.text(0));
+      q.reset();
+      if (!actions.empty())
+        if (auto s = update_ticket(ticket_id, protocol::macro_patch(actions), agent_id, false); !s)
+          return s.error();
+    }
     if (tx.outer()) d.sync_files();
     tx.commit();
     return r;
