@@ -9,6 +9,7 @@ import { live } from "./live";
 import { Queue } from "./queue";
 import { navigate, onLink, usePath } from "./router";
 import { SignIn } from "./signin";
+import { setCurrentAgent } from "./session";
 import { TicketPage } from "./ticket";
 import "./styles.css";
 
@@ -37,6 +38,8 @@ function Shortcuts({ onClose }: { onClose: () => void }) {
 function App() {
   const [agent, setAgent] = useState<Agent | null | undefined>(undefined);
   const [help, setHelp] = useState(false);
+  const [away, setAway] = useState(false);
+  setCurrentAgent(agent ?? null);
   const path = usePath();
 
   useEffect(() => {
@@ -84,6 +87,15 @@ function App() {
           )}
         </nav>
         <span class="me">{agent.name || agent.email}</span>
+        <label class="inline away">
+          <input type="checkbox" checked={away} onChange={async (e) => {
+            const want = (e.target as HTMLInputElement).checked;
+            try {
+              const r = await api<{ status: string }>("PUT", "/api/v1/agents/me/presence", { status: want ? "away" : "online" });
+              setAway(r.status === "away");
+            } catch { /* the box shows what the server has */ }
+          }} /> Away
+        </label>
         <button type="button" class="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
         <button type="button" onClick={signOut}>Sign out</button>
       </header>

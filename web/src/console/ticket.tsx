@@ -8,6 +8,7 @@ import { statuses, when } from "./format";
 import { live } from "./live";
 import { onLink } from "./router";
 import { SlaBadge } from "./sla";
+import { Assignee, MacroPicker, Priority, useViewing } from "./work";
 
 function draftKey(id: number) {
   return `touchpoint.draft.${id}`;
@@ -63,6 +64,10 @@ export function TicketPage({ id }: { id: number }) {
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState("");
   const [version, setVersion] = useState(0);  // each load: the customer panel reads again
+  const [macroId, setMacroId] = useState<number | null>(null);
+  const [typing, setTyping] = useState(false);
+  const typingTimer = useRef<number | undefined>(undefined);
+  const others = useViewing(id, typing);
   const reply = useRef<HTMLTextAreaElement>(null);
 
   async function load() {
@@ -100,6 +105,10 @@ export function TicketPage({ id }: { id: number }) {
 
   function edit(value: string) {
     setText(value);
+    setTyping(true);
+    window.clearTimeout(typingTimer.current);
+    typingTimer.current = window.setTimeout(() => setTyping(false), 4000);
+    if (!value) setMacroId(null);
     if (value) localStorage.setItem(draftKey(id), value);
     else localStorage.removeItem(draftKey(id));
   }
@@ -110,25 +119,37 @@ export function TicketPage({ id }: { id: number }) {
     setSending(true);
     setNotice("");
     try {
-      await api("POST", `/api/v1/tickets/${id}/messages`, { body: text, internal });
+      // The newest message this agent saw: if a colleague replied meanwhile, the server says
+      // who (409) and nothing is sent; the thread reloads and Send again replies anyway.
+      const seen = ticket ? Math.max(0, ...ticket.messages.map((m) => m.id)) : 0;
+      const body: Record<string, unknown> = { body: text, internal, seen_message_id: seen };
+      if (macroId) body.macro_id = macroId;
+      await api("POST", `/api/v1/tickets/${id}/messages`, body);
       edit("");
+      setTyping(false);
       setNotice(internal ? "Note added." : "Reply queued.");
       await load();
     } catch (err) {
-      setNotice(err instanceof ApiError ? err.message : String(err));
+      if (err instanceof ApiError && err.status === 409) {
+        setNotice(`${err.message}. The thread is up to date now: Send again to reply anyway.`);
+        await load();
+      } else {
+        setNotice(err instanceof ApiError ? err.message : String(err));
+      }
     } finally {
       setSending(false);
     }
   }
 
-  async function setStatus(status: string) {
+  async function patch(change: object) {
     try {
-      await api("PATCH", `/api/v1/tickets/${id}`, { status });
+      await api("PATCH", `/api/v1/tickets/${id}`, change);
       await load();
     } catch (err) {
       setNotice((err as Error).message);
     }
   }
+  const setStatus = (status: string) => patch({ status });
 
   if (error) return <main><p class="error" role="alert">{error}</p><a href="/" onClick={onLink}>Back to the queue</a></main>;
   if (!ticket) return <main><p>Loading…</p></main>;
@@ -142,7 +163,8 @@ export function TicketPage({ id }: { id: number }) {
           <select id="status" value={ticket.status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
             {statuses.map((s) => <option value={s}>{s.replace("_", " ")}</option>)}
           </select>
-          <span class="priority">{ticket.priority}</span>
+          <Priority ticket={ticket} onChange={patch} />
+          <Assignee ticket={ticket} onChange={patch} />
           <span class="channel">{ticket.channel} · {ticket.channel_name}</span>
           <SlaBadge sla={ticket.sla} />
           {ticket.survey && (
@@ -151,12 +173,18 @@ export function TicketPage({ id }: { id: number }) {
             </span>
           )}
         </div>
+        {others.length > 0 && (
+          <p class="viewing" role="status">
+            {others.map((o) => `${o.name} is ${o.typing ? "typing a reply" : "viewing"}`).join(" · ")}
+          </p>
+        )}
         <Thread messages={ticket.messages} />
         <form class="composer" onSubmit={send}>
           <label for="reply">Reply</label>
           <textarea id="reply" ref={reply} rows={5} value={text} class={internal ? "note" : ""}
                     onInput={(e) => edit((e.target as HTMLTextAreaElement).value)} />
           <div class="composer-actions">
+            <MacroPicker ticketId={id} onPick={(body, mid) => { edit(body); setMacroId(mid); }} />
             <label class="inline"><input type="checkbox" checked={internal}
                    onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> Internal note</label>
             <span class="count" aria-live="polite">{[...text].length} characters</span>
