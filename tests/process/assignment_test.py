@@ -154,6 +154,14 @@ class AssignmentTest(unittest.TestCase):
         self.call(self.ann, "DELETE", f"/api/v1/tickets/{ticket}/viewing")
         e = self.until(watcher, lambda e: e["type"] == "ticket.viewing")
         self.assertFalse(e["data"]["viewing"])
+        # Without a repeat, viewing lapses by itself after 30 s.
+        self.call(self.ann, "POST", f"/api/v1/tickets/{ticket}/viewing")
+        e = self.until(watcher, lambda e: e["type"] == "ticket.viewing")
+        self.assertEqual((e["data"]["viewing"], e["data"]["typing"]), (True, False))
+        watcher.sock.settimeout(90)
+        e = self.until(watcher, lambda e: e["type"] == "ticket.viewing")
+        self.assertFalse(e["data"]["viewing"], "lapsed")
+        self.assertEqual(e["data"]["agent_id"], self.ann_id)
 
         # Both saw the customer's message; bob answers first; ann's reply collides.
         _, t = self.call(self.admin, "GET", f"/api/v1/tickets/{ticket}")
@@ -201,8 +209,17 @@ class AssignmentTest(unittest.TestCase):
         _, t = self.call(self.admin, "GET", f"/api/v1/tickets/{ticket}")
         self.assertEqual((t["status"], t["tags"]), ("pending", ["thanked"]))
         status, _ = self.call(self.ann, "POST", f"/api/v1/tickets/{ticket}/messages",
-                              {"body": "x", "macro_id": 99999, "force": True})
+                              {"body": "never stored", "macro_id": 99999, "force": True})
         self.assertEqual(status, 422)
+        status, _ = self.call(self.ann, "POST", f"/api/v1/tickets/{ticket}/messages",
+                              {"body": "never stored either", "macro_id": mine["id"] + 1000, "force": True})
+        self.assertEqual(status, 422)
+        # Bob cannot use ann's personal macro either; nothing of these replies was stored.
+        status, _ = self.call(self.bob, "POST", f"/api/v1/tickets/{ticket}/messages",
+                              {"body": "never stored at all", "macro_id": mine["id"], "force": True})
+        self.assertEqual(status, 422)
+        _, t = self.call(self.admin, "GET", f"/api/v1/tickets/{ticket}")
+        self.assertFalse([m for m in t["messages"] if m["body"].startswith("never stored")])
 
     def test_a_bad_routing_table_stops_serve_naming_the_key(self):
         for table, key in (('mode = "random"', "routing.mode"), ("max_open_per_agent = 0", "routing.max_open_per_agent")):

@@ -3,6 +3,8 @@
 // record and an unmerge that splits it back exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "storage/ticket_reader.hpp"
 #include "storage/ticket_store.hpp"
 #include "temp_dir.hpp"
@@ -53,6 +55,46 @@ class ExperienceTest : public testing::Test {
     EXPECT_TRUE(e) << e.error().message;
     return e ? e.value() : Experience{};
   }
+  // The journey recomputed by brute force from the customer's tickets as the API shows them,
+  // by the documented rules: (type, channel, ticket, at), sorted.
+  std::vector<std::string> brute_force(int64_t customer) {
+    TicketFilter f;
+    f.statuses = {"new", "open", "pending", "on_hold", "solved", "closed"};
+    f.customer_id = customer;
+    f.limit = 100;
+    std::vector<std::string> out;
+    auto tickets = reader_->list(f).value();
+    for (const auto& t : tickets) {
+      auto v = reader_->ticket(t.id).value();
+      for (const auto& m : v.messages) {
+        if (m.internal || m.automatic) continue;
+        if (m.direction == "in") out.push_back("contact " + m.channel_type);
+        else if (m.author == "agent") out.push_back("reply " + m.channel_type);
+        else continue;
+        out.back() += " " + std::to_string(t.id) + " " + std::to_string(m.created_at);
+      }
+      for (const auto& e : v.events) {
+        std::string type = e.type == "ticket.status_changed" ? "status_change"
+                           : e.type == "sla.breached"       ? "sla_breach"
+                           : e.type == "survey.sent"        ? "survey_sent"
+                           : e.type == "survey.answered"    ? "survey_answered"
+                                                            : "";
+        if (!type.empty())
+          out.push_back(type + " " + t.channel_type + " " + std::to_string(t.id) + " " + std::to_string(e.created_at));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<std::string> kept(int64_t customer) {
+    std::vector<std::string> out;
+    for (const auto& j : record(customer, {.limit = 100}).record.journey)
+      if (j.type != "channel_switch")
+        out.push_back(j.type + " " + j.channel + " " + std::to_string(j.ticket_id) + " " + std::to_string(j.at));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   static std::vector<std::string> types(const Experience& e) {
     std::vector<std::string> out;
     for (const auto& j : e.record.journey) out.push_back(j.type + ":" + j.channel);
@@ -85,6 +127,7 @@ TEST_F(ExperienceTest, TheJourneyHoldsEveryTouchpointNewestFirstWithChannelSwitc
                           "survey_sent:whatsapp", "status_change:whatsapp", "status_change:whatsapp",
                           "reply:whatsapp", "contact:whatsapp"}));
   EXPECT_EQ(e.record.journey.front().summary, "whatsapp → telegram");
+  EXPECT_EQ(kept(a.customer_id), brute_force(a.customer_id));
   EXPECT_EQ(e.record.journey[2].summary, "score 5");
   ASSERT_EQ(e.record.channels.size(), 2u);
   EXPECT_EQ(e.record.channels[0].type, "whatsapp");
@@ -119,7 +162,10 @@ TEST_F(ExperienceTest, AMergeShowsOneRecordAndAnUnmergeSplitsItBackExactly) {
   auto before_b = record(b.customer_id);
   EXPECT_EQ(before_b.record.service.reopens, 1);
 
+  EXPECT_EQ(kept(a.customer_id), brute_force(a.customer_id));
+  EXPECT_EQ(kept(b.customer_id), brute_force(b.customer_id));
   ASSERT_TRUE(store_->merge_customers(b.customer_id, a.customer_id, agent_));
+  EXPECT_EQ(kept(a.customer_id), brute_force(a.customer_id)) << "after the merge";
   auto merged = record(a.customer_id);
   EXPECT_EQ(merged.record.journey.size(), before_a.record.journey.size() + before_b.record.journey.size() + 1)
       << "both journeys, and the switch between them";
@@ -130,6 +176,8 @@ TEST_F(ExperienceTest, AMergeShowsOneRecordAndAnUnmergeSplitsItBackExactly) {
   EXPECT_EQ(via_source.customer.id, a.customer_id) << "the merged customer shows the one record";
 
   ASSERT_TRUE(store_->unmerge_customer(b.customer_id, agent_));
+  EXPECT_EQ(kept(a.customer_id), brute_force(a.customer_id)) << "after the unmerge";
+  EXPECT_EQ(kept(b.customer_id), brute_force(b.customer_id)) << "after the unmerge";
   auto after_a = record(a.customer_id);
   auto after_b = record(b.customer_id);
   EXPECT_EQ(types(after_a), types(before_a));

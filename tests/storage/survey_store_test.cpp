@@ -166,10 +166,10 @@ TEST_F(SurveyStoreTest, TheRulesDecideAndEachDecisionIsAnEvent) {
   now_ += 3600;
   run_due();
   ASSERT_EQ(survey_events(first), std::vector<std::string>{"survey.sent api"});
-  // The same customer on another thread of the channel (their email identity links them).
+  // The same customer on another channel (their email identity links them): Telegram.
   InboundContact c;
-  c.channel_type = "api";
-  c.channel_name = "crm";
+  c.channel_type = "telegram";
+  c.channel_name = "tg";
   c.external_id = "c4-x";
   c.thread_key = "c4-second";
   c.from = {{"email", "c4@example.com"}};
@@ -181,7 +181,8 @@ TEST_F(SurveyStoreTest, TheRulesDecideAndEachDecisionIsAnEvent) {
   set_status(r->ticket_id, "solved");
   now_ += 3600;
   run_due();
-  EXPECT_EQ(survey_events(r->ticket_id), std::vector<std::string>{"survey.skipped cooldown"});
+  EXPECT_EQ(survey_events(r->ticket_id), std::vector<std::string>{"survey.skipped cooldown"})
+      << "one survey per customer within the cooldown, across channels";
 
   // Another ticket of theirs is open.
   int64_t solved = solved_ticket("c5");
