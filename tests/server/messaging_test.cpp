@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -82,11 +83,14 @@ class MessagingTest : public testing::Test {
     channel("telegram", "tg", {{"bot_token", "123:ABC"}, {"secret_token", "s3cr3t_Token-1"}});
     channel("twilio", "sms", {{"account_sid", "AC1"}, {"auth_token", "12345"}, {"from", "+12028831111"}});
     c.channels[0].templates = {{"order_update", "it", "Ciao {{1}}, novità sul tuo ordine {{2}}.", ""}};
+    configure(c);
     // The store's clock runs skew_ seconds ahead, so a test can step past a messaging window.
     auto store = storage::TicketStore::open(
         {.data_dir = dir_.str(), .now = [this] { return storage::system_clock_now() + skew_.load(); }});
     server_ = Server::start(c, std::move(store).value()).value();
   }
+
+  virtual void configure(Config&) {}
 
   Reply post(const std::string& target, const std::string& body,
              std::map<std::string, std::string> headers) {
@@ -442,6 +446,68 @@ TEST_F(MessagingTest, TelegramPhotosAreResolvedThroughGetFile) {
   EXPECT_EQ(got[0].target,
             "/graph/bot123:ABC/getFile?file_id=AgACAgUAAxkBAAODYV3aGZlD6vhzKsE2WNmblsr6zKwAAi-tMRvCoeBWNQ1ENVBzJdwBAAMCAANzAAMhBA");
   EXPECT_EQ(got[1].target, "/graph/file/bot123:ABC/photos/file_1.jpg");
+}
+
+// Satisfaction surveys as a conversation in each messaging channel, against the fake provider:
+// question out, score in, "why?" out, comment in, thanks out; the ticket stays solved and no
+// other ticket starts.
+class MessagingSurveyTest : public MessagingTest {
+ protected:
+  void configure(Config& c) override {
+    protocol::SurveySettings s;
+    s.delay_seconds = 0;  // due as soon as the ticket is solved
+    c.survey = s;
+  }
+  void converse(const std::function<void(const std::string& id, const std::string& text)>& say) {
+    say("in-1", "my order is late");
+    HttpClient client(server_->http_port());
+    auto solved = client.request(http::verb::patch, "/api/v1/tickets/1", R"({"status":"solved"})",
+                                 {{"Content-Type", "application/json"},
+                                  {"Authorization", std::string("Bearer ") + kAgentToken}});
+    ASSERT_EQ(solved.status, 200) << solved.body;
+    auto got = provider_.wait_for(1);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_NE(got[0].body.find("number"), std::string::npos) << got[0].body;
+    say("in-2", "4");
+    got = provider_.wait_for(2);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_NE(got[1].body.find("reason"), std::string::npos) << got[1].body;
+    say("in-3", "Quick");
+    got = provider_.wait_for(3);
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_NE(got[2].body.find("feedback"), std::string::npos) << got[2].body;
+    auto v = reader().ticket(1).value();
+    EXPECT_EQ(v.ticket.status, "solved");
+    EXPECT_NE(v.ticket.survey.find(R"("status":"answered")"), std::string::npos) << v.ticket.survey;
+    EXPECT_NE(v.ticket.survey.find(R"("score":4)"), std::string::npos) << v.ticket.survey;
+    EXPECT_NE(v.ticket.survey.find(R"("comment":"Quick")"), std::string::npos) << v.ticket.survey;
+    EXPECT_FALSE(reader().ticket(2)) << "no new ticket";
+  }
+};
+
+TEST_F(MessagingSurveyTest, WhatsApp) {
+  converse([this](const std::string& id, const std::string& text) {
+    ASSERT_EQ(post_whatsapp(whatsapp_text("wamid." + id, "16505551234", text)).status, 200);
+  });
+}
+
+TEST_F(MessagingSurveyTest, TwilioSms) {
+  converse([this](const std::string& id, const std::string& text) {
+    ASSERT_EQ(post_twilio("MessageSid=SM" + id + "&AccountSid=AC1&From=%2B14133881111&To=%2B12028831111&Body=" +
+                          protocol::form_escape(text) + "&NumMedia=0").status, 200);
+  });
+}
+
+TEST_F(MessagingSurveyTest, Telegram) {
+  int update = 100;
+  converse([this, &update](const std::string&, const std::string& text) {
+    ++update;
+    std::string body = R"({"update_id":)" + std::to_string(update) + R"(,"message":{"message_id":)" +
+                       std::to_string(update) + R"(,"from":{"id":23,"is_bot":false,"first_name":"Sojan"},)"
+                       R"("chat":{"id":23,"type":"private"},"date":1631132077,"text":")" + text + R"("}})";
+    ASSERT_EQ(post("/webhooks/telegram/tg", body, {{"Content-Type", "application/json"},
+                                                    {"X-Telegram-Bot-Api-Secret-Token", "s3cr3t_Token-1"}}).status, 200);
+  });
 }
 
 }  // namespace
