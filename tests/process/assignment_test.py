@@ -10,13 +10,12 @@ usage: assignment_test.py path/to/touchpoint
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Touchpoint, post_message, temp_dir  # noqa: E402
+from harness import Touchpoint, post_message, serve_fails, temp_dir  # noqa: E402
 from ws_client import WsClient  # noqa: E402
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
@@ -223,14 +222,9 @@ class AssignmentTest(unittest.TestCase):
 
     def test_a_bad_routing_table_stops_serve_naming_the_key(self):
         for table, key in (('mode = "random"', "routing.mode"), ("max_open_per_agent = 0", "routing.max_open_per_agent")):
-            cfg = os.path.join(self.dir, "bad.toml")
-            with open(cfg, "w") as f:
-                f.write("[routing]\n" + table + "\n")
-            run = subprocess.run([BINARY, "serve", "--data", self.dir + "/bad", "--http", "127.0.0.1:0",
-                                  "--config", cfg], capture_output=True, timeout=60)
-            self.assertNotEqual(run.returncode, 0)
-            self.assertIn(key, (run.stdout + run.stderr).decode(), table)
-
+            code, output = serve_fails(BINARY, self.dir + "/bad", "[routing]\n" + table + "\n")
+            self.assertNotEqual(code, 0)
+            self.assertIn(key, output, table)
 
 if __name__ == "__main__":
     BINARY = sys.argv.pop(1)

@@ -25,7 +25,7 @@ import unittest
 
 from aiosmtpd.controller import Controller
 
-from harness import Touchpoint, temp_dir
+from harness import Touchpoint, temp_dir, Sink, free_port  # noqa: E402
 
 BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "build/touchpoint"
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "email")
@@ -56,33 +56,6 @@ addresses = ["sales@acme.test", "Vendite@acme.test"]
 def mail(message_id, sender, subject, body, extra=""):
     return (f"From: {sender}\r\nTo: support@acme.test\r\nSubject: {subject}\r\n"
             f"Message-ID: <{message_id}>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
-
-
-class Sink:
-    """The SMTP server our replies are submitted to (aiosmtpd): records what arrives, or
-    answers with a scripted refusal first."""
-
-    def __init__(self):
-        self.messages, self.script, self.cond = [], [], threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.cond:
-            if self.script:
-                return self.script.pop(0)
-            self.messages.append(envelope)
-            self.cond.notify_all()
-        return "250 2.0.0 queued"
-
-    def wait_for(self, n, timeout=30):
-        with self.cond:
-            self.cond.wait_for(lambda: len(self.messages) >= n, timeout)
-            return list(self.messages)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class EmailTest(unittest.TestCase):

@@ -6,7 +6,9 @@ import re
 import select
 import signal
 import subprocess
+import socket
 import tempfile
+import threading
 import time
 
 LISTEN_RE = re.compile(rb"(\w+) listening on [\d.]+:(\d+)")
@@ -100,3 +102,40 @@ def post_message(conn, message_id, customer, text="hello", thread=None):
 
 def temp_dir():
     return tempfile.mkdtemp(prefix="touchpoint-proc-")
+
+
+class Sink:
+    """An SMTP server (aiosmtpd's handler) our mail is submitted to: records what arrives, or
+    answers with a scripted refusal first."""
+
+    def __init__(self):
+        self.messages, self.script, self.cond = [], [], threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.cond:
+            if self.script:
+                return self.script.pop(0)
+            self.messages.append(envelope)
+            self.cond.notify_all()
+        return "250 2.0.0 queued"
+
+    def wait_for(self, n, timeout=30):
+        with self.cond:
+            self.cond.wait_for(lambda: len(self.messages) >= n, timeout)
+            return list(self.messages)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_fails(binary, data_dir, config_text):
+    """Runs `serve` with this config, which must stop it at start: answers its exit code and output."""
+    cfg = data_dir + "-bad.toml"
+    with open(cfg, "w") as f:
+        f.write(config_text)
+    run = subprocess.run([binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", "--config", cfg],
+                         capture_output=True, timeout=60)
+    return run.returncode, (run.stdout + run.stderr).decode()

@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import smtplib
-import subprocess
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ import urllib.parse
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Touchpoint, post_message, temp_dir  # noqa: E402
+from harness import Sink, Touchpoint, free_port, post_message, serve_fails, temp_dir  # noqa: E402
 from ws_client import WsClient  # noqa: E402
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
@@ -95,31 +94,6 @@ class Callbacks(http.server.ThreadingHTTPServer):
         if len(found) < n:
             raise AssertionError(f"no {step} callback: {self.posts}")
         return found[n - 1]
-
-
-class Sink:
-    """The SMTP server our mail is submitted to (aiosmtpd)."""
-
-    def __init__(self):
-        self.messages, self.cond = [], threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.cond:
-            self.messages.append(envelope)
-            self.cond.notify_all()
-        return "250 2.0.0 queued"
-
-    def wait_for(self, n, timeout=30):
-        with self.cond:
-            self.cond.wait_for(lambda: len(self.messages) >= n, timeout)
-            return list(self.messages)
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SurveyTest(unittest.TestCase):
@@ -338,14 +312,9 @@ class SurveyTest(unittest.TestCase):
     def test_a_bad_survey_table_stops_serve_naming_the_key(self):
         for table, key in (('kind = "stars"', "survey.kind"), ('language = "de"', "survey.language"),
                            ('delay = "5x"', "survey.delay"), ('colour = "red"', "survey.colour")):
-            cfg = os.path.join(self.dir, "bad.toml")
-            with open(cfg, "w") as f:
-                f.write("[survey]\n" + table + "\n")
-            run = subprocess.run([BINARY, "serve", "--data", self.dir + "/bad", "--http", "127.0.0.1:0",
-                                  "--config", cfg], capture_output=True, timeout=60)
-            self.assertNotEqual(run.returncode, 0)
-            self.assertIn(key, (run.stdout + run.stderr).decode(), table)
-
+            code, output = serve_fails(BINARY, self.dir + "/bad", "[survey]\n" + table + "\n")
+            self.assertNotEqual(code, 0)
+            self.assertIn(key, output, table)
 
 if __name__ == "__main__":
     BINARY = sys.argv.pop(1)
