@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "./api";
 import { ago, duration } from "./format";
+import { DailyChart, DayRow } from "./chart";
 import { live } from "./live";
 
 interface QueueStats {
@@ -17,6 +18,7 @@ interface QueueStats {
   today?: { received: number; solved: number; first_reply_p50_seconds: number | null;
             resolution_p50_seconds: number | null; sla_attainment: number | null; reopens?: number };
 }
+interface AgentLoad { id: number; name: string; email: string; active: boolean; presence?: string; open_tickets?: number }
 interface SatisfactionRow { key: string; kind: string; sent: number; responses: number; response_rate: number | null;
                             csat: number | null; nps: number | null; ces: number | null }
 
@@ -27,6 +29,9 @@ function today(): string {
 export function Dashboard() {
   const [stats, setStats] = useState<QueueStats | null>(null);
   const [satisfaction, setSatisfaction] = useState<SatisfactionRow[]>([]);
+  const [byAgent, setByAgent] = useState<(SatisfactionRow & { label?: string })[]>([]);
+  const [days, setDays] = useState<DayRow[]>([]);
+  const [agents, setAgents] = useState<AgentLoad[]>([]);
   const [error, setError] = useState("");
   useEffect(() => {
     const from = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
@@ -35,11 +40,18 @@ export function Dashboard() {
         setError(e instanceof ApiError && e.status === 403 ? "The dashboard is for supervisors." : (e as Error).message));
       api<{ rows: SatisfactionRow[] }>("GET", `/api/v1/stats/satisfaction?by=channel&from=${from}&to=${today()}`)
         .then((r) => setSatisfaction(r.rows)).catch(() => {});
+      api<{ rows: SatisfactionRow[] }>("GET", `/api/v1/stats/satisfaction?by=agent&from=${from}&to=${today()}`)
+        .then((r) => setByAgent(r.rows)).catch(() => {});
+      api<{ rows: DayRow[] }>("GET", `/api/v1/reports/service?by=day&from=${from}&to=${today()}`)
+        .then((r) => setDays(r.rows)).catch(() => {});
+      api<{ agents: AgentLoad[] }>("GET", "/api/v1/agents").then((r) => setAgents(r.agents.filter((a) => a.active))).catch(() => {});
     };
     load();
     return live.on((e) => {
       if (e.type === "stats.updated" && e.data) setStats(e.data as QueueStats);
-      else if (e.type === "resync") load();
+      else if (e.type === "resync" || e.type === "live.connected") load();
+      else if (e.type === "agent.presence")
+        setAgents((list) => list.map((a) => (a.id === e.data?.agent_id ? { ...a, presence: e.data.status } : a)));
     });
   }, []);
   if (error) return <main><p class="error" role="alert">{error}</p></main>;
@@ -69,6 +81,18 @@ export function Dashboard() {
           </dl>
         </>
       )}
+      <h2>Received and solved, last 30 days</h2>
+      <DailyChart rows={days} from={new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10)} to={today()} />
+      <h2>Agents</h2>
+      <table>
+        <thead><tr><th scope="col">Agent</th><th scope="col">Presence</th><th scope="col">Open tickets</th></tr></thead>
+        <tbody>
+          {agents.map((a) => (
+            <tr><th scope="row">{a.name || a.email}</th><td class={`presence ${a.presence ?? "offline"}`}>{a.presence ?? "offline"}</td>
+              <td>{a.open_tickets ?? 0}</td></tr>
+          ))}
+        </tbody>
+      </table>
       <h2>Satisfaction, last 30 days</h2>
       {satisfaction.length === 0 ? <p class="empty">No surveys sent.</p> : (
         <table>
@@ -76,6 +100,17 @@ export function Dashboard() {
           <tbody>
             {satisfaction.map((r) => (
               <tr><th scope="row">{r.key}</th><td>{r.kind}</td><td>{r.sent}</td><td>{pct(r.response_rate)}</td>
+                <td>{r.kind === "csat" ? pct(r.csat) : r.kind === "nps" ? r.nps?.toFixed(0) ?? "—" : r.ces?.toFixed(1) ?? "—"}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {byAgent.length > 0 && (
+        <table>
+          <thead><tr><th scope="col">Agent</th><th scope="col">Kind</th><th scope="col">Sent</th><th scope="col">Answered</th><th scope="col">Score</th></tr></thead>
+          <tbody>
+            {byAgent.map((r) => (
+              <tr><th scope="row">{r.label || (r.key ? `#${r.key}` : "unassigned")}</th><td>{r.kind}</td><td>{r.sent}</td><td>{pct(r.response_rate)}</td>
                 <td>{r.kind === "csat" ? pct(r.csat) : r.kind === "nps" ? r.nps?.toFixed(0) ?? "—" : r.ces?.toFixed(1) ?? "—"}</td></tr>
             ))}
           </tbody>

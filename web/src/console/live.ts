@@ -61,6 +61,8 @@ export class Live {
         if (!this.seq || fresh) this.seq = e.data?.seq ?? 0;
         this.retry = 1000;
         if (fresh) this.emit({ type: "resync" });
+        // Pages that read figures before the socket was up (presence counts it) read again.
+        this.emit({ type: "live.connected" });
         return;
       }
       if (typeof e.seq === "number" && e.seq > this.seq) this.seq = e.seq;
