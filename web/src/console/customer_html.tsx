@@ -2,6 +2,7 @@
 // and javascript: links, and what is left is shown in a sandboxed frame without scripts (the
 // page's CSP, which the frame inherits, also blocks remote images and styles).
 import DOMPurify from "dompurify";
+import { t } from "./i18n";
 
 export function CustomerHtml({ html }: { html: string }) {
   const clean = DOMPurify.sanitize(html, {
@@ -9,7 +10,7 @@ export function CustomerHtml({ html }: { html: string }) {
     FORBID_ATTR: ["style"],
   });
   return (
-    <iframe class="customer-html" sandbox="" referrerpolicy="no-referrer" title="Formatted message"
+    <iframe class="customer-html" sandbox="" referrerpolicy="no-referrer" title={t("Formatted message")}
             srcdoc={`<!doctype html><meta charset="utf-8"><base target="_blank">${clean}`} />
   );
 }

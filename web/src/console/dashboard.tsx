@@ -5,6 +5,7 @@ import { api, ApiError } from "./api";
 import { ago, duration } from "./format";
 import { DailyChart, DayRow } from "./chart";
 import { live } from "./live";
+import { t } from "./i18n";
 
 interface QueueStats {
   open_total: number;
@@ -37,7 +38,7 @@ export function Dashboard() {
     const from = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
     const load = () => {
       api<QueueStats>("GET", "/api/v1/stats/queues").then(setStats).catch((e) =>
-        setError(e instanceof ApiError && e.status === 403 ? "The dashboard is for supervisors." : (e as Error).message));
+        setError(e instanceof ApiError && e.status === 403 ? t("The dashboard is for supervisors.") : (e as Error).message));
       api<{ rows: SatisfactionRow[] }>("GET", `/api/v1/stats/satisfaction?by=channel&from=${from}&to=${today()}`)
         .then((r) => setSatisfaction(r.rows)).catch(() => {});
       api<{ rows: SatisfactionRow[] }>("GET", `/api/v1/stats/satisfaction?by=agent&from=${from}&to=${today()}`)
@@ -55,37 +56,37 @@ export function Dashboard() {
     });
   }, []);
   if (error) return <main><p class="error" role="alert">{error}</p></main>;
-  if (!stats) return <main><p>Loading…</p></main>;
-  const t = stats.today;
+  if (!stats) return <main><p>{t("Loading…")}</p></main>;
+  const day = stats.today;
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${Math.round(x * 100)}%`);
   return (
     <main class="dashboard">
-      <h1>Dashboard</h1>
+      <h1>{t("Dashboard")}</h1>
       <dl class="tiles">
-        <div><dt>Open tickets</dt><dd id="open-total">{stats.open_total}</dd></div>
-        <div><dt>Unassigned</dt><dd>{stats.unassigned}</dd></div>
-        <div><dt>Oldest waiting</dt><dd>{stats.oldest_waiting_at ? ago(stats.oldest_waiting_at) : "—"}</dd></div>
-        <div><dt>SLA at risk</dt><dd>{stats.sla?.at_risk ?? 0}</dd></div>
-        <div><dt>SLA breached</dt><dd>{stats.sla?.breached ?? 0}</dd></div>
-        <div><dt>Agents online</dt><dd>{stats.agents?.online ?? 0}</dd></div>
+        <div><dt>{t("Open tickets")}</dt><dd id="open-total">{stats.open_total}</dd></div>
+        <div><dt>{t("Unassigned")}</dt><dd>{stats.unassigned}</dd></div>
+        <div><dt>{t("Oldest waiting")}</dt><dd>{stats.oldest_waiting_at ? ago(stats.oldest_waiting_at) : "—"}</dd></div>
+        <div><dt>{t("SLA at risk")}</dt><dd>{stats.sla?.at_risk ?? 0}</dd></div>
+        <div><dt>{t("SLA breached")}</dt><dd>{stats.sla?.breached ?? 0}</dd></div>
+        <div><dt>{t("Agents online")}</dt><dd>{stats.agents?.online ?? 0}</dd></div>
       </dl>
-      {t && (
+      {day && (
         <>
-          <h2>Today</h2>
+          <h2>{t("Today")}</h2>
           <dl class="tiles">
-            <div><dt>Received</dt><dd>{t.received}</dd></div>
-            <div><dt>Solved</dt><dd>{t.solved}</dd></div>
-            <div><dt>First reply (median)</dt><dd>{duration(t.first_reply_p50_seconds)}</dd></div>
-            <div><dt>Resolution (median)</dt><dd>{duration(t.resolution_p50_seconds)}</dd></div>
-            <div><dt>SLA attainment</dt><dd>{pct(t.sla_attainment)}</dd></div>
+            <div><dt>{t("Received")}</dt><dd>{day.received}</dd></div>
+            <div><dt>{t("Solved")}</dt><dd>{day.solved}</dd></div>
+            <div><dt>{t("First reply (median)")}</dt><dd>{duration(day.first_reply_p50_seconds)}</dd></div>
+            <div><dt>{t("Resolution (median)")}</dt><dd>{duration(day.resolution_p50_seconds)}</dd></div>
+            <div><dt>{t("SLA attainment")}</dt><dd>{pct(day.sla_attainment)}</dd></div>
           </dl>
         </>
       )}
-      <h2>Received and solved, last 30 days</h2>
+      <h2>{t("Received and solved, last 30 days")}</h2>
       <DailyChart rows={days} from={new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10)} to={today()} />
-      <h2>Agents</h2>
+      <h2>{t("Agents")}</h2>
       <table>
-        <thead><tr><th scope="col">Agent</th><th scope="col">Presence</th><th scope="col">Open tickets</th></tr></thead>
+        <thead><tr><th scope="col">{t("Agent")}</th><th scope="col">{t("Presence")}</th><th scope="col">{t("Open tickets")}</th></tr></thead>
         <tbody>
           {agents.map((a) => (
             <tr><th scope="row">{a.name || a.email}</th><td class={`presence ${a.presence ?? "offline"}`}>{a.presence ?? "offline"}</td>
@@ -93,10 +94,10 @@ export function Dashboard() {
           ))}
         </tbody>
       </table>
-      <h2>Satisfaction, last 30 days</h2>
-      {satisfaction.length === 0 ? <p class="empty">No surveys sent.</p> : (
+      <h2>{t("Satisfaction, last 30 days")}</h2>
+      {satisfaction.length === 0 ? <p class="empty">{t("No surveys sent.")}</p> : (
         <table>
-          <thead><tr><th scope="col">Channel</th><th scope="col">Kind</th><th scope="col">Sent</th><th scope="col">Answered</th><th scope="col">Score</th></tr></thead>
+          <thead><tr><th scope="col">{t("Channel")}</th><th scope="col">{t("Kind")}</th><th scope="col">{t("Sent")}</th><th scope="col">{t("Answered")}</th><th scope="col">{t("Score")}</th></tr></thead>
           <tbody>
             {satisfaction.map((r) => (
               <tr><th scope="row">{r.key}</th><td>{r.kind}</td><td>{r.sent}</td><td>{pct(r.response_rate)}</td>
@@ -107,7 +108,7 @@ export function Dashboard() {
       )}
       {byAgent.length > 0 && (
         <table>
-          <thead><tr><th scope="col">Agent</th><th scope="col">Kind</th><th scope="col">Sent</th><th scope="col">Answered</th><th scope="col">Score</th></tr></thead>
+          <thead><tr><th scope="col">{t("Agent")}</th><th scope="col">{t("Kind")}</th><th scope="col">{t("Sent")}</th><th scope="col">{t("Answered")}</th><th scope="col">{t("Score")}</th></tr></thead>
           <tbody>
             {byAgent.map((r) => (
               <tr><th scope="row">{r.label || (r.key ? `#${r.key}` : "unassigned")}</th><td>{r.kind}</td><td>{r.sent}</td><td>{pct(r.response_rate)}</td>
@@ -116,7 +117,7 @@ export function Dashboard() {
           </tbody>
         </table>
       )}
-      <h2>Reports</h2>
+      <h2>{t("Reports")}</h2>
       <p>
         <a href={`/api/v1/reports/service?format=csv&by=day&from=${new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10)}&to=${today()}`} download>
           Service report, last 30 days by day (CSV)</a>

@@ -1,3 +1,5 @@
+import { language } from "./i18n";
+
 // Small display helpers.
 export function ago(iso: string | null | undefined): string {
   if (!iso) return "";
@@ -18,7 +20,7 @@ export function duration(seconds: number | null | undefined): string {
 
 export function when(iso: string | null | undefined): string {
   if (!iso) return "";
-  return new Date(iso).toLocaleString();
+  return new Date(iso).toLocaleString(language());
 }
 
 export const statuses = ["new", "open", "pending", "on_hold", "solved", "closed"];

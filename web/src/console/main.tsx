@@ -12,6 +12,7 @@ import { SignIn } from "./signin";
 import { setCurrentAgent } from "./session";
 import { TicketPage } from "./ticket";
 import "./styles.css";
+import { language, languages, setLanguage, t } from "./i18n";
 
 const shortcuts: [string, string][] = [
   ["j / k", "next / previous ticket in the queue"],
@@ -27,9 +28,9 @@ function Shortcuts({ onClose }: { onClose: () => void }) {
   return (
     <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
       <div class="panel">
-        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <h2 id="shortcuts-title">{t(t("Keyboard shortcuts"))}</h2>
         <dl>{shortcuts.map(([k, v]) => <><dt><kbd>{k}</kbd></dt><dd>{v}</dd></>)}</dl>
-        <button type="button" onClick={onClose} autofocus>Close</button>
+        <button type="button" onClick={onClose} autofocus>{t("Close")}</button>
       </div>
     </div>
   );
@@ -39,6 +40,7 @@ function App() {
   const [agent, setAgent] = useState<Agent | null | undefined>(undefined);
   const [help, setHelp] = useState(false);
   const [away, setAway] = useState(false);
+  const [lang, setLang] = useState(language());
   setCurrentAgent(agent ?? null);
   const path = usePath();
 
@@ -73,7 +75,7 @@ function App() {
     }
   }
 
-  if (agent === undefined) return <p class="loading">Loading…</p>;
+  if (agent === undefined) return <p class="loading">{t("Loading…")}</p>;
   if (agent === null) return <SignIn onSignedIn={setAgent} />;
   const ticket = /^\/tickets\/(\d+)$/.exec(path);
   return (
@@ -81,9 +83,9 @@ function App() {
       <header class="top">
         <a class="brand" href="/" onClick={onLink}>Touchpoint</a>
         <nav aria-label="Main">
-          <a href="/" onClick={onLink} aria-current={path === "/" ? "page" : undefined}>Queue</a>
+          <a href="/" onClick={onLink} aria-current={path === "/" ? "page" : undefined}>{t("Queue")}</a>
           {agent.role !== "agent" && (
-            <a href="/dashboard" onClick={onLink} aria-current={path === "/dashboard" ? "page" : undefined}>Dashboard</a>
+            <a href="/dashboard" onClick={onLink} aria-current={path === "/dashboard" ? "page" : undefined}>{t("Dashboard")}</a>
           )}
         </nav>
         <span class="me">{agent.name || agent.email}</span>
@@ -94,12 +96,20 @@ function App() {
               const r = await api<{ status: string }>("PUT", "/api/v1/agents/me/presence", { status: want ? "away" : "online" });
               setAway(r.status === "away");
             } catch { /* the box shows what the server has */ }
-          }} /> Away
+          }} /> {t("Away")}
         </label>
-        <button type="button" class="link" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">?</button>
-        <button type="button" onClick={signOut}>Sign out</button>
+        <label class="inline language">
+          <span class="visually-hidden">{t("Language")}</span>
+          <select value={language()} onChange={(e) => { setLanguage((e.target as HTMLSelectElement).value); setLang(language()); }}>
+            {languages.map(([code, name]) => <option value={code}>{name}</option>)}
+          </select>
+        </label>
+        <button type="button" class="link" onClick={() => setHelp(true)} aria-label={t("Keyboard shortcuts")}>?</button>
+        <button type="button" onClick={signOut}>{t("Sign out")}</button>
       </header>
-      {ticket ? <TicketPage id={Number(ticket[1])} /> : path === "/dashboard" ? <Dashboard /> : <Queue />}
+      <div key={lang}>
+        {ticket ? <TicketPage id={Number(ticket[1])} /> : path === "/dashboard" ? <Dashboard /> : <Queue />}
+      </div>
       {help && <Shortcuts onClose={() => setHelp(false)} />}
     </>
   );

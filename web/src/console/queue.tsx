@@ -6,6 +6,7 @@ import { ago } from "./format";
 import { SlaBadge } from "./sla";
 import { live } from "./live";
 import { navigate, onLink } from "./router";
+import { t, t as tr } from "./i18n";
 
 const views: { id: string; label: string; query: string }[] = [
   { id: "open", label: "Open", query: "status=new,open,pending,on_hold" },
@@ -60,16 +61,16 @@ export function Queue() {
       <nav class="views" aria-label="Queues">
         {views.map((v) => (
           <button type="button" class={v.id === view ? "current" : ""} aria-pressed={v.id === view}
-                  onClick={() => { setView(v.id); setCursor(0); }}>{v.label}</button>
+                  onClick={() => { setView(v.id); setCursor(0); }}>{t(v.label)}</button>
         ))}
       </nav>
       {error && <p class="error" role="alert">{error}</p>}
-      {tickets === null ? <p>Loading…</p> : tickets.length === 0 ? <p class="empty">Nothing here.</p> : (
+      {tickets === null ? <p>{t("Loading…")}</p> : tickets.length === 0 ? <p class="empty">{t("Nothing here.")}</p> : (
         <ol class="tickets">
           {tickets.map((t, i) => (
             <li class={i === cursor ? "cursor" : ""} key={t.id}>
               <a href={`/tickets/${t.id}`} onClick={onLink}>{t.subject || `Ticket #${t.id}`}</a>
-              <span class={`status s-${t.status}`}>{t.status.replace("_", " ")}</span>
+              <span class={`status s-${t.status}`}>{tr(t.status === "open" ? "open " : t.status.replace("_", " "))}</span>
               <span class="channel">{t.channel}</span>
               <SlaBadge sla={t.sla} />
               <span class="when">{ago(t.updated_at)}</span>

@@ -9,6 +9,7 @@ import { live } from "./live";
 import { onLink } from "./router";
 import { SlaBadge } from "./sla";
 import { Assignee, MacroPicker, Priority, useViewing } from "./work";
+import { t } from "./i18n";
 
 function draftKey(id: number) {
   return `touchpoint.draft.${id}`;
@@ -32,7 +33,7 @@ function Thread({ messages }: { messages: Message[] }) {
       {messages.map((m) => (
         <li key={m.id} class={`message ${m.author}${m.internal ? " note" : ""}`}>
           <header>
-            <strong>{m.internal ? "Internal note" : m.author === "customer" ? "Customer" : m.author === "agent" ? "Agent" : "Touchpoint"}</strong>
+            <strong>{m.internal ? t("Internal note") : m.author === "customer" ? t("Customer") : m.author === "agent" ? t("Agent") : "Touchpoint"}</strong>
             <span class="channel">{m.channel}</span>
             <time dateTime={m.created_at}>{when(m.created_at)}</time>
             <Delivery m={m} />
@@ -40,7 +41,7 @@ function Thread({ messages }: { messages: Message[] }) {
           {m.html && formatted[m.id] ? <CustomerHtml html={m.html} /> : <p class="body">{m.body}</p>}
           {m.html && (
             <button type="button" class="link" onClick={() => setFormatted({ ...formatted, [m.id]: !formatted[m.id] })}>
-              {formatted[m.id] ? "Show text" : "Show formatted"}
+              {formatted[m.id] ? t("Show text") : t("Show formatted")}
             </button>
           )}
           {m.attachments.length > 0 && (
@@ -127,7 +128,7 @@ export function TicketPage({ id }: { id: number }) {
       await api("POST", `/api/v1/tickets/${id}/messages`, body);
       edit("");
       setTyping(false);
-      setNotice(internal ? "Note added." : "Reply queued.");
+      setNotice(internal ? t("Note added.") : t("Reply queued."));
       await load();
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
@@ -151,17 +152,17 @@ export function TicketPage({ id }: { id: number }) {
   }
   const setStatus = (status: string) => patch({ status });
 
-  if (error) return <main><p class="error" role="alert">{error}</p><a href="/" onClick={onLink}>Back to the queue</a></main>;
-  if (!ticket) return <main><p>Loading…</p></main>;
+  if (error) return <main><p class="error" role="alert">{error}</p><a href="/" onClick={onLink}>{t("Back to the queue")}</a></main>;
+  if (!ticket) return <main><p>{t("Loading…")}</p></main>;
   return (
     <main class="ticket">
       <section class="conversation">
-        <p><a href="/" onClick={onLink}>← Queue</a></p>
+        <p><a href="/" onClick={onLink}>{t("← Queue")}</a></p>
         <h1>{ticket.subject || `Ticket #${ticket.id}`}</h1>
         <div class="facts">
-          <label for="status">Status</label>
+          <label for="status">{t("Status")}</label>
           <select id="status" value={ticket.status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            {statuses.map((s) => <option value={s}>{s.replace("_", " ")}</option>)}
+            {statuses.map((s) => <option value={s}>{t(s === "open" ? "open " : s.replace("_", " "))}</option>)}
           </select>
           <Priority ticket={ticket} onChange={patch} />
           <Assignee ticket={ticket} onChange={patch} />
@@ -180,15 +181,15 @@ export function TicketPage({ id }: { id: number }) {
         )}
         <Thread messages={ticket.messages} />
         <form class="composer" onSubmit={send}>
-          <label for="reply">Reply</label>
+          <label for="reply">{t("Reply")}</label>
           <textarea id="reply" ref={reply} rows={5} value={text} class={internal ? "note" : ""}
                     onInput={(e) => edit((e.target as HTMLTextAreaElement).value)} />
           <div class="composer-actions">
             <MacroPicker ticketId={id} onPick={(body, mid) => { edit(body); setMacroId(mid); }} />
             <label class="inline"><input type="checkbox" checked={internal}
-                   onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> Internal note</label>
-            <span class="count" aria-live="polite">{[...text].length} characters</span>
-            <button type="submit" disabled={sending}>Send</button>
+                   onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t("Internal note")}</label>
+            <span class="count" aria-live="polite">{[...text].length} {t("characters")}</span>
+            <button type="submit" disabled={sending}>{t("Send")}</button>
           </div>
           {notice && <p class="notice" role="status">{notice}</p>}
         </form>

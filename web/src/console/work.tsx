@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, TicketView } from "./api";
 import { live } from "./live";
 import { currentAgent } from "./session";
+import { t } from "./i18n";
 
 interface AgentRow { id: number; name: string; email: string; active: boolean; presence?: string; open_tickets?: number }
 export interface Macro { id: number; name: string; body: string; shared: boolean }
@@ -18,30 +19,30 @@ export function Assignee({ ticket, onChange }: { ticket: TicketView; onChange: (
   if (agents) {
     return (
       <>
-        <label for="assignee">Assignee</label>
+        <label for="assignee">{t("Assignee")}</label>
         <select id="assignee" value={ticket.assignee ?? ""}
                 onChange={(e) => {
                   const v = (e.target as HTMLSelectElement).value;
                   onChange({ assignee: v === "" ? null : Number(v) });
                 }}>
-          <option value="">Unassigned</option>
+          <option value="">{t("Unassigned ")}</option>
           {agents.map((a) => <option value={a.id}>{a.name || a.email}{a.presence && a.presence !== "online" ? ` (${a.presence})` : ""}</option>)}
         </select>
       </>
     );
   }
   if (!me) return null;
-  if (ticket.assignee === null) return <button type="button" onClick={() => onChange({ assignee: me.id })}>Take it</button>;
-  if (ticket.assignee === me.id) return <button type="button" class="secondary" onClick={() => onChange({ assignee: null })}>Release</button>;
+  if (ticket.assignee === null) return <button type="button" onClick={() => onChange({ assignee: me.id })}>{t("Take it")}</button>;
+  if (ticket.assignee === me.id) return <button type="button" class="secondary" onClick={() => onChange({ assignee: null })}>{t("Release")}</button>;
   return <span class="assignee">Assigned to agent #{ticket.assignee}</span>;
 }
 
 export function Priority({ ticket, onChange }: { ticket: TicketView; onChange: (patch: object) => void }) {
   return (
     <>
-      <label for="priority">Priority</label>
+      <label for="priority">{t("Priority")}</label>
       <select id="priority" value={ticket.priority} onChange={(e) => onChange({ priority: (e.target as HTMLSelectElement).value })}>
-        {["low", "normal", "high", "urgent"].map((p) => <option value={p}>{p}</option>)}
+        {["low", "normal", "high", "urgent"].map((p) => <option value={p}>{t(p)}</option>)}
       </select>
     </>
   );
@@ -55,14 +56,14 @@ export function MacroPicker({ ticketId, onPick }: { ticketId: number; onPick: (b
   if (macros.length === 0) return null;
   return (
     <>
-      <label for="macro" class="inline-label">Canned reply</label>
+      <label for="macro" class="inline-label">{t("Canned reply")}</label>
       <select id="macro" value="" onChange={async (e) => {
         const id = Number((e.target as HTMLSelectElement).value);
         if (!id) return;
         const r = await api<{ body: string }>("POST", `/api/v1/tickets/${ticketId}/macros/${id}/render`);
         onPick(r.body, id);
       }}>
-        <option value="">Choose…</option>
+        <option value="">{t("Choose…")}</option>
         {macros.map((m) => <option value={m.id}>{m.name}{m.shared ? "" : " (mine)"}</option>)}
       </select>
     </>
