@@ -3,6 +3,11 @@
 type Table = Record<string, string>;
 
 const it: Table = {
+  "Group": "Gruppo",
+  "No group": "Nessun gruppo",
+  "Tags": "Etichette",
+  "Merge into ticket": "Unisci al ticket",
+  "Merge": "Unisci",
   "← Queue": "← Coda",
   "Health": "Salute",
   "characters": "caratteri",
@@ -44,6 +49,11 @@ const it: Table = {
 };
 
 const es: Table = {
+  "Group": "Grupo",
+  "No group": "Sin grupo",
+  "Tags": "Etiquetas",
+  "Merge into ticket": "Fusionar con el ticket",
+  "Merge": "Fusionar",
   "← Queue": "← Cola",
   "Health": "Salud",
   "characters": "caracteres",
@@ -84,6 +94,11 @@ const es: Table = {
 };
 
 const pl: Table = {
+  "Group": "Grupa",
+  "No group": "Bez grupy",
+  "Tags": "Tagi",
+  "Merge into ticket": "Scal ze zgłoszeniem",
+  "Merge": "Scal",
   "← Queue": "← Kolejka",
   "Health": "Kondycja",
   "characters": "znaków",

@@ -6,9 +6,9 @@ import { CustomerPanel } from "./customer";
 import { CustomerHtml } from "./customer_html";
 import { statuses, when } from "./format";
 import { live } from "./live";
-import { onLink } from "./router";
+import { navigate, onLink } from "./router";
 import { SlaBadge } from "./sla";
-import { Assignee, MacroPicker, Priority, useViewing } from "./work";
+import { Assignee, GroupPicker, MacroPicker, Merge, Priority, Tags, useViewing } from "./work";
 import { t } from "./i18n";
 
 function draftKey(id: number) {
@@ -166,6 +166,8 @@ export function TicketPage({ id }: { id: number }) {
           </select>
           <Priority ticket={ticket} onChange={patch} />
           <Assignee ticket={ticket} onChange={patch} />
+          <GroupPicker ticket={ticket} onChange={patch} />
+          <Tags ticket={ticket} onChange={patch} />
           <span class="channel">{ticket.channel} · {ticket.channel_name}</span>
           <SlaBadge sla={ticket.sla} />
           {ticket.survey && (
@@ -194,7 +196,10 @@ export function TicketPage({ id }: { id: number }) {
           {notice && <p class="notice" role="status">{notice}</p>}
         </form>
       </section>
-      <CustomerPanel customerId={ticket.customer_id} version={version} />
+      <div class="side">
+        <CustomerPanel customerId={ticket.customer_id} version={version} />
+        {ticket.status !== "closed" && <Merge ticketId={id} onMerged={(into) => navigate(`/tickets/${into}`)} />}
+      </div>
     </main>
   );
 }

@@ -101,3 +101,66 @@ export function useViewing(ticketId: number, typing: boolean) {
   }, [typing]);
   return Object.values(others);
 }
+
+interface Group { id: number; name: string }
+
+export function GroupPicker({ ticket, onChange }: { ticket: TicketView; onChange: (patch: object) => void }) {
+  const [groups, setGroups] = useState<Group[]>([]);
+  useEffect(() => {
+    api<{ groups: Group[] }>("GET", "/api/v1/groups").then((r) => setGroups(r.groups)).catch(() => {});
+  }, []);
+  if (groups.length === 0) return null;
+  return (
+    <>
+      <label for="group">{t("Group")}</label>
+      <select id="group" value={ticket.group ?? ""} onChange={(e) => {
+        const v = (e.target as HTMLSelectElement).value;
+        onChange({ group: v === "" ? null : Number(v) });
+      }}>
+        <option value="">{t("No group")}</option>
+        {groups.map((g) => <option value={g.id}>{g.name}</option>)}
+      </select>
+    </>
+  );
+}
+
+// Tags as a comma-separated list, saved when the field is left or Enter is pressed.
+export function Tags({ ticket, onChange }: { ticket: TicketView; onChange: (patch: object) => void }) {
+  const [text, setText] = useState(ticket.tags.join(", "));
+  useEffect(() => setText(ticket.tags.join(", ")), [ticket.tags.join(",")]);
+  const save = () => {
+    const tags = [...new Set(text.split(",").map((x) => x.trim()).filter(Boolean))];
+    if (tags.join(",") !== ticket.tags.join(",")) onChange({ tags });
+  };
+  return (
+    <>
+      <label for="tags">{t("Tags")}</label>
+      <input id="tags" value={text} size={18} onInput={(e) => setText((e.target as HTMLInputElement).value)}
+             onBlur={save} onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); save(); } }} />
+    </>
+  );
+}
+
+// Merges this ticket into another: its messages move there and it closes.
+export function Merge({ ticketId, onMerged }: { ticketId: number; onMerged: (into: number) => void }) {
+  const [into, setInto] = useState("");
+  const [error, setError] = useState("");
+  return (
+    <form class="merge" onSubmit={async (e) => {
+      e.preventDefault();
+      const target = Number(into);
+      if (!target) return;
+      try {
+        await api("POST", `/api/v1/tickets/${ticketId}/merge`, { into: target });
+        onMerged(target);
+      } catch (err) {
+        setError((err as Error).message);
+      }
+    }}>
+      <label for="merge-into">{t("Merge into ticket")}</label>
+      <input id="merge-into" inputMode="numeric" size={6} value={into} onInput={(e) => setInto((e.target as HTMLInputElement).value)} />
+      <button type="submit" class="secondary">{t("Merge")}</button>
+      {error && <span class="error" role="alert">{error}</span>}
+    </form>
+  );
+}
