@@ -9,6 +9,7 @@
 #include "bench/load_generator.hpp"
 #include "bench/experience_bench.hpp"
 #include "bench/queue_bench.hpp"
+#include "bench/sla_bench.hpp"
 #include "bench/survey_bench.hpp"
 #include "bench/smtp_load.hpp"
 
@@ -72,6 +73,17 @@ int main(int argc, char** argv) {
     o.samples = std::atoi(arg(argc, argv, "--samples", "2000"));
     return run_experience(o);
   }
+  if (mode == "sla") {
+    SlaBenchOptions o;
+    o.data_dir = arg(argc, argv, "--data", "");
+    o.tickets = std::atol(arg(argc, argv, "--tickets", "1000000"));
+    o.samples = std::atoi(arg(argc, argv, "--samples", "1000"));
+    if (o.data_dir.empty()) {
+      std::fprintf(stderr, "sla: --data DIR (a scratch directory) is required\n");
+      return 2;
+    }
+    return run_sla_bench(o);
+  }
   if (mode == "survey") {
     SurveyBenchOptions o;
     o.data_dir = arg(argc, argv, "--data", "");
@@ -100,6 +112,7 @@ int main(int argc, char** argv) {
                "       touchpoint_bench queue [--data DIR] [--tickets N] [--samples S]\n"
                "       touchpoint_bench api [--data DIR] [--tickets N] [--samples S]\n"
                "       touchpoint_bench survey --data DIR [--tickets N]\n"
+               "       touchpoint_bench sla --data DIR [--tickets N] [--samples S]\n"
                "       touchpoint_bench experience [--data DIR] [--customers N] [--contacts N] [--samples S]\n");
   return 2;
 }
