@@ -44,8 +44,10 @@ Result<std::vector<TicketRow>> TicketReader::list(const TicketFilter& f) {
     // flagged tickets, so both seek instead of sorting.
     std::string sql = std::string("SELECT ") + kTicketColumns;
     if (f.sla) {
-      sql += " FROM ticket_sla f JOIN tickets ON tickets.id = f.ticket_id WHERE f.flag = ?3"
-             " AND tickets.status IN (SELECT value FROM json_each(?1))";
+      // CROSS JOIN keeps the flag index outermost; "flag <> 'ok'" lets the planner use that
+      // partial index with a bound flag (it cannot prove ?3 <> 'ok' on its own).
+      sql += " FROM ticket_sla f CROSS JOIN tickets ON tickets.id = f.ticket_id WHERE f.flag = ?3"
+             " AND f.flag <> 'ok' AND tickets.status IN (SELECT value FROM json_each(?1))";
       if (f.after) sql += " AND f.activity < ?2";
     } else {
       sql += " FROM tickets WHERE tickets.status = ?1";
