@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 
+#include "protocol/ascii.hpp"
 #include "protocol/time.hpp"
 
 namespace touchpoint::protocol {
@@ -146,11 +147,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// ASCII lowercase; the Polish capitals of the number words too (Ę, Ć, Ś).
+// Lowercase as number words compare: ASCII, and the Polish capitals they use (Ę, Ć, Ś).
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::string out = ascii_lower(s);
   for (auto [upper, low] : {std::pair{"\xC4\x98", "\xC4\x99"}, std::pair{"\xC4\x86", "\xC4\x87"},
                             std::pair{"\xC5\x9A", "\xC5\x9B"}})
     for (auto at = out.find(upper); at != std::string::npos; at = out.find(upper, at))

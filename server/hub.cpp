@@ -61,14 +61,6 @@ std::size_t Hub::size() {
   return sinks_.size();
 }
 
-std::size_t Hub::agents_online() {
-  std::lock_guard lock(mu_);
-  prune();
-  std::set<int64_t> agents;
-  for (const auto& s : sinks_) agents.insert(s.who.agent_id);
-  return agents.size();
-}
-
 bool Hub::supervisors_listening() {
   std::lock_guard lock(mu_);
   prune();

@@ -47,8 +47,7 @@ class Hub {
               const std::string& epoch);
   const std::string& epoch() const { return epoch_; }
   std::size_t size();
-  // Distinct agents with a console connected now, and whether any supervisor listens.
-  std::size_t agents_online();
+  // Whether any supervisor's console is connected (who is online is Presence's to say).
   bool supervisors_listening();
 
  private:

@@ -31,6 +31,27 @@ HttpResponse not_found(const std::string& language) {
                  protocol::survey_texts(protocol::SurveyKind::csat, language).not_found_page);
 }
 
+HttpResponse unavailable(const std::string& language) {
+  return message(503, language, protocol::survey_texts(protocol::SurveyKind::csat, language).unavailable);
+}
+
+// Reads the survey behind token and hands it, open, to then; an unknown token, an expired
+// survey, or a store that cannot answer gets its page here.
+template <class Then>
+void with_open_survey(App& app, const std::string& token, const Respond& respond, Then then) {
+  std::string fallback = default_language(app);
+  bool queued = app.readers.submit<storage::SurveyPageState>(
+      [token, now = app.now()](storage::TicketReader& r) { return r.survey_page(token, now); },
+      [respond, fallback, then](Result<storage::SurveyPageState> r) {
+        if (!r) return respond(r.error().code == Errc::not_found ? not_found(fallback) : unavailable(fallback));
+        const storage::SurveyPageState& s = r.value();
+        auto t = protocol::survey_texts(s.kind, s.language);
+        if (s.expired) return respond(message(410, s.language, t.expired_page));
+        then(s, t);
+      });
+  if (!queued) respond(unavailable(fallback));
+}
+
 // Tokens are 40 lowercase hex digits: anything else is not worth a read.
 bool plausible(std::string_view token) {
   return token.size() == 40 && token.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -51,31 +72,16 @@ void show(App& app, const HttpRequest& req, const std::string& token, const Resp
   std::optional<int> preselect;
   if (auto q = protocol::parse_query_string(req.target))
     if (auto it = q->find("score"); it != q->end()) preselect = integer(it->second);
-  std::string fallback = default_language(app);
-  bool queued = app.readers.submit<storage::SurveyPageState>(
-      [token, now = app.now()](storage::TicketReader& r) { return r.survey_page(token, now); },
-      [respond, preselect, fallback](Result<storage::SurveyPageState> r) {
-        if (!r) {
-          if (r.error().code == Errc::not_found) return respond(not_found(fallback));
-          auto t = protocol::survey_texts(protocol::SurveyKind::csat, fallback);
-          return respond(message(503, fallback, t.unavailable));
-        }
-        const auto& s = r.value();
-        auto t = protocol::survey_texts(s.kind, s.language);
-        if (s.expired) return respond(message(410, s.language, t.expired_page));
-        auto scale = protocol::survey_scale(s.kind);
-        std::optional<int> selected = s.score;
-        if (preselect && *preselect >= scale.min && *preselect <= scale.max) selected = preselect;
-        respond(page(200, protocol::survey_form_page(s.kind, s.language, selected, s.comment)));
-      });
-  if (!queued) {
-    auto t = protocol::survey_texts(protocol::SurveyKind::csat, fallback);
-    respond(message(503, fallback, t.unavailable));
-  }
+  with_open_survey(app, token, respond, [respond, preselect](const storage::SurveyPageState& s,
+                                                              const protocol::SurveyTexts&) {
+    auto scale = protocol::survey_scale(s.kind);
+    std::optional<int> selected = s.score;
+    if (preselect && *preselect >= scale.min && *preselect <= scale.max) selected = preselect;
+    respond(page(200, protocol::survey_form_page(s.kind, s.language, selected, s.comment)));
+  });
 }
 
 void record(App& app, const HttpRequest& req, const std::string& token, const Respond& respond) {
-  std::string fallback = default_language(app);
   auto form = protocol::parse_form(req.body);
   std::optional<int> score;
   std::string comment;
@@ -92,46 +98,33 @@ void record(App& app, const HttpRequest& req, const std::string& token, const Re
   }
   // What the customer sent wrong is said on the form, in the survey's language: read the
   // survey first (its kind and language), then answer or record.
-  bool queued = app.readers.submit<storage::SurveyPageState>(
-      [token, now = app.now()](storage::TicketReader& r) { return r.survey_page(token, now); },
-      [&app, respond, token, score, score_given, comment, fallback,
-       well_formed = form.has_value()](Result<storage::SurveyPageState> r) {
-        if (!r) {
-          if (r.error().code == Errc::not_found) return respond(not_found(fallback));
-          auto t = protocol::survey_texts(protocol::SurveyKind::csat, fallback);
-          return respond(message(503, fallback, t.unavailable));
-        }
-        const auto s = r.value();
-        auto t = protocol::survey_texts(s.kind, s.language);
-        if (s.expired) return respond(message(410, s.language, t.expired_page));
-        auto scale = protocol::survey_scale(s.kind);
-        if (!well_formed || !score_given || !score || *score < scale.min || *score > scale.max)
-          return respond(page(400, protocol::survey_form_page(s.kind, s.language, std::nullopt,
-                                                              comment, t.invalid_score)));
-        if (protocol::count_characters(comment) > protocol::kMaxSurveyComment)
-          return respond(page(400, protocol::survey_form_page(s.kind, s.language, score, comment,
-                                                              t.comment_too_long)));
-        bool queued_write = app.writer.submit<storage::SurveyAnswer>(
-            [token, score = *score, comment](storage::TicketStore& store) {
-              return store.answer_survey(token, score, comment);
-            },
-            [respond, s, t](Result<storage::SurveyAnswer> a) {
-              if (a) return respond(message(200, s.language, t.thanks_page));
-              switch (a.error().code) {
-                case Errc::not_found: return respond(not_found(s.language));
-                case Errc::conflict: return respond(message(410, s.language, t.expired_page));
-                case Errc::bad_request:
-                  return respond(page(400, protocol::survey_form_page(s.kind, s.language, std::nullopt,
-                                                                      "", t.invalid_score)));
-                default: return respond(message(503, s.language, t.unavailable));
-              }
-            });
-        if (!queued_write) respond(message(503, s.language, t.unavailable));
-      });
-  if (!queued) {
-    auto t = protocol::survey_texts(protocol::SurveyKind::csat, fallback);
-    respond(message(503, fallback, t.unavailable));
-  }
+  with_open_survey(app, token, respond, [&app, respond, token, score, score_given, comment,
+                                         well_formed = form.has_value()](const storage::SurveyPageState& s,
+                                                                         const protocol::SurveyTexts& t) {
+    auto scale = protocol::survey_scale(s.kind);
+    if (!well_formed || !score_given || !score || *score < scale.min || *score > scale.max)
+      return respond(page(400, protocol::survey_form_page(s.kind, s.language, std::nullopt, comment,
+                                                          t.invalid_score)));
+    if (protocol::count_characters(comment) > protocol::kMaxSurveyComment)
+      return respond(page(400, protocol::survey_form_page(s.kind, s.language, score, comment,
+                                                          t.comment_too_long)));
+    bool queued = app.writer.submit<storage::SurveyAnswer>(
+        [token, score = *score, comment](storage::TicketStore& store) {
+          return store.answer_survey(token, score, comment);
+        },
+        [respond, s, t](Result<storage::SurveyAnswer> a) {
+          if (a) return respond(message(200, s.language, t.thanks_page));
+          switch (a.error().code) {
+            case Errc::not_found: return respond(not_found(s.language));
+            case Errc::conflict: return respond(message(410, s.language, t.expired_page));
+            case Errc::bad_request:
+              return respond(page(400, protocol::survey_form_page(s.kind, s.language, std::nullopt, "",
+                                                                  t.invalid_score)));
+            default: return respond(unavailable(s.language));
+          }
+        });
+    if (!queued) respond(unavailable(s.language));
+  });
 }
 
 }  // namespace

@@ -3,12 +3,12 @@
 #include <cstdint>
 
 #include "storage/sqlite.hpp"
-#include "storage/ticket_reader.hpp"
+#include "storage/ticket_reader_impl.hpp"
 
 namespace touchpoint::storage {
 
 Result<Experience> TicketReader::experience(int64_t customer_id, const JourneyQuery& jq) {
-  try {
+  return guarded([&]() -> Result<Experience> {
     ReadSnapshot snapshot(connection());
     Experience out;
     // A merged customer's record lives on in the one they were merged into.
@@ -90,9 +90,7 @@ Result<Experience> TicketReader::experience(int64_t customer_id, const JourneyQu
     }
     r.journey = protocol::with_channel_switches(page, previous_channel);
     return out;
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 }  // namespace touchpoint::storage

@@ -1,6 +1,6 @@
 // Canned replies: TicketReader's reads of the macros an agent sees.
 #include "storage/sqlite.hpp"
-#include "storage/ticket_reader.hpp"
+#include "storage/ticket_reader_impl.hpp"
 
 namespace touchpoint::storage {
 namespace {
@@ -11,7 +11,7 @@ protocol::Macro macro_row(const Stmt& q) {
 }  // namespace
 
 Result<std::vector<protocol::Macro>> TicketReader::macros(int64_t agent_id) {
-  try {
+  return guarded([&]() -> Result<std::vector<protocol::Macro>> {
     Stmt& q = cached("SELECT id, owner_agent_id, name, body, actions FROM macros "
                      "WHERE owner_agent_id IS NULL OR owner_agent_id = ?1 ORDER BY name, id");
     StmtUse use(q);
@@ -19,22 +19,18 @@ Result<std::vector<protocol::Macro>> TicketReader::macros(int64_t agent_id) {
     std::vector<protocol::Macro> out;
     while (q.step()) out.push_back(macro_row(q));
     return out;
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 Result<protocol::Macro> TicketReader::macro(int64_t id, int64_t agent_id) {
-  try {
+  return guarded([&]() -> Result<protocol::Macro> {
     Stmt& q = cached("SELECT id, owner_agent_id, name, body, actions FROM macros WHERE id = ?1 "
                      "AND (owner_agent_id IS NULL OR owner_agent_id = ?2)");
     StmtUse use(q);
     q.bind(1, id).bind(2, agent_id);
     if (!q.step()) return Error{Errc::not_found, "no macro " + std::to_string(id)};
     return macro_row(q);
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 }  // namespace touchpoint::storage

@@ -5,7 +5,7 @@
 
 #include "protocol/time.hpp"
 #include "storage/sqlite.hpp"
-#include "storage/ticket_reader.hpp"
+#include "storage/ticket_reader_impl.hpp"
 
 namespace touchpoint::storage {
 namespace {
@@ -22,7 +22,7 @@ std::map<int64_t, std::string> names(Stmt& q) {
 }  // namespace
 
 Result<std::vector<protocol::ServiceFigures>> TicketReader::service_report(const ServiceQuery& sq) {
-  try {
+  return guarded([&]() -> Result<std::vector<protocol::ServiceFigures>> {
     const std::string& by = sq.by;
     // The key of each sample: what the row groups by, as it was when the fact happened.
     std::string key = by == "channel" ? "channel_type"
@@ -70,13 +70,11 @@ Result<std::vector<protocol::ServiceFigures>> TicketReader::service_report(const
     }
     if (by.empty() && out.empty()) out.emplace_back();  // one row, even for a quiet period
     return out;
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 Result<protocol::QueueStats> TicketReader::queue_stats(int64_t now) {
-  try {
+  return guarded([&]() -> Result<protocol::QueueStats> {
     protocol::QueueStats s;
     {
       ReadSnapshot snapshot(connection());
@@ -118,9 +116,7 @@ Result<protocol::QueueStats> TicketReader::queue_stats(int64_t now) {
     if (!today) return today.error();
     s.today = std::move(today.value().front());
     return s;
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 }  // namespace touchpoint::storage

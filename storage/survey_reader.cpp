@@ -2,12 +2,12 @@
 #include <map>
 
 #include "storage/sqlite.hpp"
-#include "storage/ticket_reader.hpp"
+#include "storage/ticket_reader_impl.hpp"
 
 namespace touchpoint::storage {
 
 Result<SurveyPageState> TicketReader::survey_page(const std::string& token, int64_t now) {
-  try {
+  return guarded([&]() -> Result<SurveyPageState> {
     Stmt& q = cached("SELECT id, kind, language, expires_at, score, coalesce(comment, '') "
                      "FROM surveys WHERE token = ?1 AND status IN ('sent', 'answered')");
     StmtUse use(q);
@@ -22,14 +22,12 @@ Result<SurveyPageState> TicketReader::survey_page(const std::string& token, int6
     if (auto score = q.opt_int64(4)) s.score = static_cast<int>(*score);
     s.comment = q.text(5);
     return s;
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 Result<std::vector<protocol::SatisfactionFigures>> TicketReader::satisfaction(
     const SatisfactionQuery& sq) {
-  try {
+  return guarded([&]() -> Result<std::vector<protocol::SatisfactionFigures>> {
     const std::string& by = sq.by;
     // The key of each survey as it was when its ticket was solved.
     std::string key = by == "channel" ? "s.channel_type"
@@ -59,9 +57,7 @@ Result<std::vector<protocol::SatisfactionFigures>> TicketReader::satisfaction(
       out.push_back(std::move(f));
     }
     return out;
-  } catch (const SqliteError& e) {
-    return Error{e.transient() ? Errc::unavailable : Errc::internal, e.what()};
-  }
+  });
 }
 
 }  // namespace touchpoint::storage
