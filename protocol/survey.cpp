@@ -233,7 +233,7 @@ std::optional<std::string> survey_language_of(std::string_view tag) {
 
 bool survey_is_conversational(std::string_view type) {
   return type == "whatsapp" || type == "messenger" || type == "instagram" || type == "telegram" ||
-         type == "twilio" || type == "api";
+         type == "twilio" || type == "api" || type == "webchat";
 }
 
 SurveyDecision decide_survey(const SurveyFacts& f, const SurveySettings& s, int64_t now) {

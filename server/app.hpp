@@ -7,7 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "server/address_rate.hpp"
 #include "server/auth.hpp"
+#include "server/chat_hub.hpp"
 #include "protocol/mailgun_inbound.hpp"
 #include "server/config.hpp"
 #include "server/http_types.hpp"
@@ -43,6 +45,12 @@ struct App {
   ReplayGuard mailgun_tokens{protocol::kMailgunFreshnessSeconds};
   Hub hub;
   Presence presence;  // who is online, away, offline
+  ChatHub chat;       // web chat visitors' open tabs
+  // New web chat connections per address a minute (the contract accepts at least 120).
+  AddressRate chat_connections{240};
+  // An agent's typing on a ticket changed: tell a web chat visitor (set by the server).
+  std::function<void(int64_t ticket_id, bool typing, const std::string& agent_name)> chat_agent_typing =
+      [](int64_t, bool, const std::string&) {};
   Viewing* viewing = nullptr;  // who is on which ticket (set once the server runs)
   IdleConnections idle;  // HTTP connections waiting for a request: shed when out of descriptors
   storage::Clock now = storage::system_clock_now;

@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include "protocol/origin.hpp"
+
 #include "server/config_sla.hpp"
 #include "server/config_routing.hpp"
 #include "server/config_survey.hpp"
@@ -252,6 +254,30 @@ Status validate_imap(const ChannelConfig& ch) {
   }
   return ok();
 }
+// Web chat: origins that are origins, a website token no other chat channel has, an
+// email_channel that is an email channel.
+Status validate_webchat(const Config& c) {
+  std::set<std::string> tokens;
+  for (const auto& ch : c.channels) {
+    if (ch.type != "webchat") continue;
+    std::string where = "channel " + ch.name;
+    if (!tokens.insert(ch.get("website_token")).second)
+      return bad(where + ": website_token is another webchat channel's too");
+    if (auto it = ch.lists.find("allowed_origins"); it != ch.lists.end())
+      for (const auto& o : it->second)
+        if (auto origin = protocol::origin_of(o); !origin || *origin != protocol::ascii_lower(o))
+          return bad(where + ": allowed_origins: '" + o + "' is not an origin (scheme://host[:port])");
+    if (auto email = ch.get("email_channel"); !email.empty() && !c.channel("email", email))
+      return bad(where + ": email_channel '" + email + "' is no email channel");
+    if (auto grace = ch.get("away_grace_seconds"); !grace.empty()) {
+      char* end = nullptr;
+      long v = std::strtol(grace.c_str(), &end, 10);
+      if (*end != '\0' || v < 0 || v > 110)
+        return bad(where + ": away_grace_seconds must be 0..110 (the contract mails within 2 minutes)");
+    }
+  }
+  return ok();
+}
 }  // namespace
 
 Status validate(const Config& c) {
@@ -279,6 +305,7 @@ Status validate(const Config& c) {
       return bad("channel " + ch.name + " needs address (or addresses = [...])");
     if (auto s = validate_imap(ch); !s) return s;
   }
+  if (auto s = validate_webchat(c); !s) return s;
   if (auto hp = parse_host_port(c.http); !hp) return hp.error();
   std::map<std::string, std::string> owner;
   for (const auto& ch : c.channels) {

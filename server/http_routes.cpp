@@ -6,6 +6,7 @@
 #include "protocol/ascii.hpp"
 #include "protocol/json_error.hpp"
 #include "server/api_routes.hpp"
+#include "server/chat_routes.hpp"
 #include "server/email_webhooks.hpp"
 #include "server/ingest.hpp"
 #include "server/messaging_webhooks.hpp"
@@ -161,7 +162,11 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
       return;
     return respond(error_response({Errc::not_found, "no channel is configured at this path"}));
   }
-  if (path.substr(0, 6) == "/chat/" || path.substr(0, 5) == "/api/") {  // web chat: not yet
+  if (path.substr(0, 6) == "/chat/") {
+    route_out = "/chat/{file}";
+    return chat_route(app, req, path, respond);
+  }
+  if (path.substr(0, 5) == "/api/") {
     route_out = "other";
     return respond(error_response({Errc::not_found, "no such route"}));
   }

@@ -10,6 +10,8 @@
 #include "protocol/json_error.hpp"
 #include "protocol/query_string.hpp"
 #include "server/auth.hpp"
+#include "server/chat_routes.hpp"
+#include "server/chat_session.hpp"
 #include "server/http_routes.hpp"
 #include "server/ws_session.hpp"
 
@@ -184,6 +186,7 @@ void HttpSession::on_write(bool keep_alive, bool counted, beast::error_code ec, 
 void HttpSession::do_upgrade() {
   auto& req = parser_->get();
   std::string_view target = req.target();
+  if (target.substr(0, target.find('?')) == "/chat/ws") return do_chat_upgrade();
   if (target.substr(0, target.find('?')) != "/api/v1/live")
     return fail_request(http::status::not_found, "not_found", "no WebSocket at this path");
   auto query = protocol::parse_query_string(target);
@@ -231,6 +234,21 @@ void HttpSession::do_upgrade() {
       });
   if (!queued)
     fail_request(http::status::service_unavailable, "unavailable", "busy; retry shortly");
+}
+
+// GET /chat/ws: a web chat tab. Admitted before the upgrade (token, Origin, rate); the
+// session does the rest.
+void HttpSession::do_chat_upgrade() {
+  auto& req = parser_->get();
+  beast::error_code ep_ec;
+  auto peer = stream_.socket().remote_endpoint(ep_ec);
+  auto admitted = admit_chat(app_, req.target(), req[http::field::origin],
+                             ep_ec ? std::string() : peer.address().to_string());
+  if (!admitted.channel) {
+    return fail_request(static_cast<http::status>(admitted.status), admitted.code, admitted.message);
+  }
+  std::make_shared<ChatSession>(stream_.release_socket(), app_, *admitted.channel)
+      ->run(parser_->release());
 }
 
 void HttpSession::do_close() {

@@ -31,6 +31,7 @@ class HttpSession : public Sheddable, public std::enable_shared_from_this<HttpSe
   void fail_request(http::status status, std::string_view code, std::string_view message);
   void do_close();
   void do_upgrade();
+  void do_chat_upgrade();
   void not_idle();
 
   beast::tcp_stream stream_;

@@ -4,6 +4,7 @@
 
 #include "protocol/delivery.hpp"
 #include "protocol/live_events.hpp"
+#include "server/chat_adapter.hpp"
 
 namespace touchpoint::server {
 
@@ -27,7 +28,8 @@ OutboxDispatcher::OutboxDispatcher(net::io_context& ioc, App& app, Options optio
           },
           [](const OutboundItem& item) { return item.outbox_id; }) {
   for (const auto& c : app.config.channels)
-    if (auto a = make_channel_adapter(ioc, c, app.config.public_url, app.secret))
+    if (auto a = c.type == "webchat" ? make_chat_adapter(ioc, app, c)
+                                     : make_channel_adapter(ioc, c, app.config.public_url, app.secret))
       adapters_[c.type + "/" + c.name] = std::move(a);
 }
 

@@ -1,5 +1,7 @@
 #include "server/server.hpp"
 
+#include "protocol/webchat.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -234,6 +236,16 @@ Result<std::unique_ptr<Server>> Server::start(Config config, storage::TicketStor
   presence->store(&s.app.presence);
   s.viewing = std::make_unique<Viewing>(s.ioc, s.app);
   s.app.viewing = s.viewing.get();
+  // An agent typing on a web chat's ticket: the visitor's tabs show it (never stored).
+  s.app.chat_agent_typing = [&s](int64_t ticket, bool typing, const std::string& agent_name) {
+    s.app.readers.submit<std::optional<storage::ChatConversation>>(
+        [ticket](storage::TicketReader& r) { return r.chat_conversation(ticket); },
+        [&s, typing, agent_name](Result<std::optional<storage::ChatConversation>> c) {
+          if (!c || !c.value()) return;
+          s.app.chat.deliver(c.value()->channel, c.value()->visitor,
+                             std::make_shared<const std::string>(protocol::encode_chat_typing(typing, agent_name)), 0);
+        });
+  };
   s.stats = std::make_unique<StatsPusher>(s.ioc, s.app);
   s.stats->start();
   for (const auto& ch : s.app.config.channels)

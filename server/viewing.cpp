@@ -40,6 +40,7 @@ void Viewing::viewing(int64_t ticket_id, int64_t agent_id, std::string agent_nam
     it->second.typing = typing;
     it->second.until = std::chrono::steady_clock::now() + kLapse;
     if (changed) publish(key, it->second, true);
+    if (changed && (typing || !fresh)) app_.chat_agent_typing(key.first, typing, name);
     arm();
   });
 }
@@ -49,6 +50,7 @@ void Viewing::left(int64_t ticket_id, int64_t agent_id) {
     auto it = viewers_.find(key);
     if (it == viewers_.end()) return;
     publish(key, it->second, false);
+    if (it->second.typing) app_.chat_agent_typing(key.first, false, it->second.name);
     viewers_.erase(it);
   });
 }
@@ -71,6 +73,7 @@ void Viewing::arm() {
     for (auto it = viewers_.begin(); it != viewers_.end();) {
       if (it->second.until <= now) {
         publish(it->first, it->second, false);
+        if (it->second.typing) app_.chat_agent_typing(it->first.first, false, it->second.name);
         it = viewers_.erase(it);
       } else {
         ++it;

@@ -323,6 +323,35 @@ CREATE TABLE macros(
 );
 CREATE INDEX macros_by_owner ON macros(owner_agent_id);
 )sql",
+    // v16: web chat. Each visitor's conversation numbers its public lines (seq from 1, per
+    // conversation), so a tab that reconnects asks for everything after the last it has. A
+    // trigger numbers them in the transaction that stores the message, whichever path stores it
+    // (a visitor's message, an agent's reply, a survey's question). A visitor's own message is
+    // numbered in the visitor's conversation (its external_id "{visitor}:{client_id}"), an
+    // outgoing one in its ticket's.
+    R"sql(
+CREATE TABLE chat_lines(
+  channel_name TEXT NOT NULL,
+  conversation TEXT NOT NULL,  -- 'thread:' || visitor, as tickets.thread_key names it
+  seq          INTEGER NOT NULL,
+  message_id   INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+  PRIMARY KEY(channel_name, conversation, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER chat_line_numbered AFTER INSERT ON messages
+  WHEN NEW.channel_type = 'webchat' AND NEW.internal = 0
+BEGIN
+  INSERT INTO chat_lines(channel_name, conversation, seq, message_id)
+  SELECT NEW.channel_name, k.conversation,
+         coalesce((SELECT max(c.seq) FROM chat_lines c WHERE c.channel_name = NEW.channel_name
+                   AND c.conversation = k.conversation), 0) + 1,
+         NEW.id
+  FROM (SELECT CASE WHEN NEW.direction = 'in' AND instr(NEW.external_id, ':') > 0
+                    THEN 'thread:' || substr(NEW.external_id, 1, instr(NEW.external_id, ':') - 1)
+                    ELSE (SELECT thread_key FROM tickets WHERE id = NEW.ticket_id) END
+               AS conversation) k
+  WHERE k.conversation IS NOT NULL;
+END;
+)sql",
 };
 
 }  // namespace touchpoint::storage

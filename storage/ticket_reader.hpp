@@ -17,6 +17,7 @@
 #include "protocol/sla_policy.hpp"
 #include "protocol/survey.hpp"
 #include "protocol/views.hpp"
+#include "protocol/webchat.hpp"
 #include "storage/ticket_store.hpp"
 
 struct sqlite3;
@@ -63,6 +64,22 @@ struct ServiceQuery {
 struct SatisfactionQuery {
   int64_t from_day = 0, to_day = 0;
   std::string by;
+};
+
+// A line of a web chat conversation and whose it is.
+struct ChatLineOf {
+  std::string channel, visitor;
+  protocol::ChatLine line;
+};
+
+struct ChatConversation {
+  std::string channel, visitor;
+};
+
+struct ChatReplay {
+  std::vector<protocol::ChatLine> lines;
+  int64_t last_seq = 0;   // the conversation's latest (0: nothing yet)
+  int64_t ticket_id = 0;  // its latest ticket (0: none yet)
 };
 
 // What the survey page shows for a token.
@@ -142,6 +159,14 @@ class TicketReader {
   // sent under it), and the satisfaction report.
   Result<SurveyPageState> survey_page(const std::string& token, int64_t now);
   Result<std::vector<protocol::SatisfactionFigures>> satisfaction(const SatisfactionQuery& q);
+  // Web chat (chat_reader.cpp): a visitor's conversation after seq, in order (at most limit
+  // lines), with its last seq and latest ticket; the line a message is, with its conversation
+  // (not_found: none).
+  Result<ChatReplay> chat_replay(const std::string& channel, const std::string& visitor,
+                                 int64_t after, std::size_t limit);
+  Result<ChatLineOf> chat_line(int64_t message_id);
+  // The web chat conversation of a ticket; none when it is not a chat's.
+  Result<std::optional<ChatConversation>> chat_conversation(int64_t ticket_id);
   // Pending outbox rows whose next attempt is due at now, oldest due first.
   Result<std::vector<OutboundItem>> due_outbox(int64_t now, std::size_t limit);
   // Pending media downloads whose next attempt is due, oldest first.

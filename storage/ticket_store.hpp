@@ -227,6 +227,14 @@ class TicketStore {
   // answers 410); bad_request: a score outside the survey kind's scale. Records nothing then.
   Result<SurveyAnswer> answer_survey(const std::string& token, int score, const std::string& comment);
 
+  // Web chat (ticket_store_chat.cpp): the seq of a visitor's conversation a message was
+  // numbered with (not_found: it is no chat line). Read in the job that stored it, for its ack.
+  Result<int64_t> chat_seq(int64_t message_id);
+  // A survey answered in the chat widget: as answer_survey, for a survey of this visitor's
+  // conversation only (not_found otherwise).
+  Result<SurveyAnswer> answer_chat_survey(const std::string& channel, const std::string& visitor,
+                                          int64_t survey_id, int score, const std::string& comment);
+
   // Automatic assignment (manual until given): a new ticket, a reopened unassigned one, or an
   // unassigned one given a group is assigned in the transaction that does it, to an available
   // member of its group under the limit; otherwise it waits. Whenever a transaction frees a

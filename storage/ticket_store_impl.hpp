@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 // TicketStore's insides, shared by the files that implement it by domain (ticket_store.cpp:
 // opening, ingest and the commit group; ticket_store_tickets.cpp; ticket_store_customers.cpp;
 // ticket_store_admin.cpp). Internal to storage/: nothing outside includes it.
@@ -282,6 +283,25 @@ struct TicketStore::Impl {
     return std::nullopt;
   }
 
+  // The ticket of a mail we sent from another channel under this Message-ID (a web chat
+  // reply mailed to a visitor who was away): our ids name their message ("tp.T.M.mac@..."),
+  // and only the message stored under exactly that id counts, so a forged id finds nothing.
+  std::optional<int64_t> ticket_of_our_mail(const std::string& id) {
+    if (id.rfind("tp.", 0) != 0) return std::nullopt;
+    auto second = id.find('.', 3);
+    auto third = second == std::string::npos ? std::string::npos : id.find('.', second + 1);
+    if (third == std::string::npos) return std::nullopt;
+    int64_t message = 0;
+    for (std::size_t i = second + 1; i < third; ++i) {
+      if (id[i] < '0' || id[i] > '9' || message > (INT64_MAX - 9) / 10) return std::nullopt;
+      message = message * 10 + (id[i] - '0');
+    }
+    Stmt q(h(), "SELECT ticket_id FROM messages WHERE id = ?1 AND direction = 'out' AND external_id = ?2");
+    q.bind(1, message).bind(2, id);
+    if (!q.step()) return std::nullopt;
+    return q.int64(0);
+  }
+
   struct EmailThread {
     std::optional<int64_t> ticket;  // where it goes; none: a new ticket
     std::string status;             // of that ticket
@@ -301,7 +321,9 @@ struct TicketStore::Impl {
     for (auto it = e.references.rbegin(); it != e.references.rend(); ++it)
       candidates.emplace_back(*it, "references");
     for (const auto& [id, rule] : candidates) {
-      if (auto ticket = ticket_of_message_id(c.channel_name, id)) {
+      auto ticket = ticket_of_message_id(c.channel_name, id);
+      if (!ticket) ticket = ticket_of_our_mail(id);
+      if (ticket) {
         t.ticket = ticket;
         t.rule = rule;
         break;
