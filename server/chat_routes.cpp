@@ -1,5 +1,6 @@
 #include "server/chat_routes.hpp"
 
+#include "protocol/origin.hpp"
 #include "protocol/query_string.hpp"
 #include "protocol/webchat.hpp"
 #include "server/http_routes.hpp"
@@ -81,13 +82,16 @@ void chat_route(App& app, const HttpRequest& req, std::string_view path, const R
 }
 
 ChatAdmission admit_chat(App& app, std::string_view target, std::string_view origin,
-                         const std::string& address) {
+                         std::string_view host, const std::string& address) {
   auto query = protocol::parse_query_string(target);
   if (!query) return {nullptr, 400, "bad_request", "malformed query"};
   auto t = query->find("website_token");
   const ChannelConfig* channel = t == query->end() ? nullptr : chat_channel_by_token(app.config, t->second);
   if (!channel) return {nullptr, 404, "not_found", "no web chat with this website_token"};
-  if (!protocol::chat_origin_allowed(origin, allowed_origins(*channel), app.config.public_url))
+  // Our own frame connects from the origin it was served from: public_url's, or the very host
+  // the request names (Touchpoint reached by another name).
+  bool ours = !origin.empty() && protocol::from_our_origin({origin, "", host}, app.config.public_url);
+  if (!ours && !protocol::chat_origin_allowed(origin, allowed_origins(*channel), app.config.public_url))
     return {nullptr, 403, "forbidden", "this page's origin may not open this chat"};
   if (!app.chat_connections.allow(address))
     return {nullptr, 429, "too_many_requests", "too many new chat connections from this address; retry in a minute"};

@@ -23,6 +23,6 @@ struct ChatAdmission {
   std::string code, message;
 };
 ChatAdmission admit_chat(App& app, std::string_view target, std::string_view origin,
-                         const std::string& address);
+                         std::string_view host, const std::string& address);
 
 }  // namespace touchpoint::server

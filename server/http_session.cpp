@@ -242,7 +242,7 @@ void HttpSession::do_chat_upgrade() {
   auto& req = parser_->get();
   beast::error_code ep_ec;
   auto peer = stream_.socket().remote_endpoint(ep_ec);
-  auto admitted = admit_chat(app_, req.target(), req[http::field::origin],
+  auto admitted = admit_chat(app_, req.target(), req[http::field::origin], req[http::field::host],
                              ep_ec ? std::string() : peer.address().to_string());
   if (!admitted.channel) {
     return fail_request(static_cast<http::status>(admitted.status), admitted.code, admitted.message);

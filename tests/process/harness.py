@@ -18,9 +18,9 @@ class Touchpoint:
     """`touchpoint serve` on an ephemeral port. Waits for its 'listening' log line (no sleeps)."""
 
     def __init__(self, binary, data_dir, config_text=None, extra_env=None, args=(), listeners=("http",),
-                 preexec_fn=None, prefix=()):
+                 preexec_fn=None, prefix=(), http="127.0.0.1:0"):
         self.binary, self.data_dir = binary, data_dir
-        cmd = [*prefix, binary, "serve", "--data", data_dir, "--http", "127.0.0.1:0", *args]
+        cmd = [*prefix, binary, "serve", "--data", data_dir, "--http", http, *args]
         if config_text is not None:
             cfg = os.path.join(data_dir + "-config.toml")
             with open(cfg, "w") as f:
