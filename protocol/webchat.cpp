@@ -109,6 +109,22 @@ Result<ChatFrame> survey_answer(const Value& doc) {
   return ChatFrame{std::move(a)};
 }
 
+// A chat has no subject: its first line names the ticket in the agents' queue (80 bytes at
+// most, cut at a character boundary).
+std::string chat_subject(std::string_view text) {
+  auto start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return {};
+  text = text.substr(start);
+  text = text.substr(0, text.find('\n'));
+  if (text.size() > 80) {
+    std::size_t cut = 80;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + "…";
+  }
+  while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  return std::string(text);
+}
+
 }  // namespace
 
 bool is_visitor_id(std::string_view id) {
@@ -191,6 +207,7 @@ InboundContact chat_contact(std::string_view channel, std::string_view visitor, 
   if (email) c.from.push_back({"email", *email});
   c.from_name = name.value_or("");
   c.text = s.text;
+  c.subject = chat_subject(s.text);
   c.sent_at = now;
   return c;
 }

@@ -100,6 +100,14 @@ TEST(ChatContact, IsTheVisitorsThreadKeyedByClientId) {
   EXPECT_EQ(c.from[0], (Identity{"webchat", kVisitor}));
   EXPECT_EQ(c.from[1], (Identity{"email", "ada@example.com"}));
   EXPECT_EQ(chat_client_id(c.external_id), "abc");
+  EXPECT_EQ(c.subject, "hi");
+  auto long_one = chat_contact("site", kVisitor, ChatSay{"x", "  First line\nsecond"}, {}, {}, 0);
+  EXPECT_EQ(long_one.subject, "First line");
+  std::string many(100, 'a');
+  many[79] = '\xc3';  // a two-byte character across the cut is left out whole
+  many[80] = '\xa8';
+  EXPECT_EQ(chat_contact("site", kVisitor, ChatSay{"x", many}, {}, {}, 0).subject,
+            std::string(79, 'a') + "…");
 }
 
 TEST(ChatFrames, EncodeAsTheContractShows) {

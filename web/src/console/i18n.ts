@@ -3,6 +3,7 @@
 type Table = Record<string, string>;
 
 const it: Table = {
+  "The customer is typing…": "Il cliente sta scrivendo…",
   "Group": "Gruppo",
   "No group": "Nessun gruppo",
   "Tags": "Etichette",
@@ -49,6 +50,7 @@ const it: Table = {
 };
 
 const es: Table = {
+  "The customer is typing…": "El cliente está escribiendo…",
   "Group": "Grupo",
   "No group": "Sin grupo",
   "Tags": "Etiquetas",
@@ -94,6 +96,7 @@ const es: Table = {
 };
 
 const pl: Table = {
+  "The customer is typing…": "Klient pisze…",
   "Group": "Grupa",
   "No group": "Bez grupy",
   "Tags": "Tagi",

@@ -69,6 +69,7 @@ export function TicketPage({ id }: { id: number }) {
   const [typing, setTyping] = useState(false);
   const typingTimer = useRef<number | undefined>(undefined);
   const others = useViewing(id, typing);
+  const [customerTyping, setCustomerTyping] = useState(false);  // a web chat visitor, live
   const reply = useRef<HTMLTextAreaElement>(null);
 
   async function load() {
@@ -84,7 +85,14 @@ export function TicketPage({ id }: { id: number }) {
   useEffect(() => {
     load();
     setText(localStorage.getItem(draftKey(id)) ?? "");
+    setCustomerTyping(false);
     return live.on((e) => {
+      if (e.type === "ticket.customer_typing") {
+        if (e.data?.ticket_id === id) setCustomerTyping(!!e.data.typing);
+        return;
+      }
+      if (e.type === "ticket.viewing") return;  // useViewing's
+      if (e.type === "message.created" && e.data?.ticket_id === id) setCustomerTyping(false);
       if (e.type === "resync" || e.data?.ticket_id === id || e.data?.id === id) load();
     });
   }, [id]);
@@ -176,6 +184,7 @@ export function TicketPage({ id }: { id: number }) {
             </span>
           )}
         </div>
+        {customerTyping && <p class="viewing" role="status">{t("The customer is typing…")}</p>}
         {others.length > 0 && (
           <p class="viewing" role="status">
             {others.map((o) => `${o.name} is ${o.typing ? "typing a reply" : "viewing"}`).join(" · ")}
