@@ -6,10 +6,10 @@ namespace touchpoint::storage {
 
 Result<int64_t> TicketStore::chat_seq(int64_t message_id) {
   return guarded([&]() -> Result<int64_t> {
-    Stmt q(impl_->h(), "SELECT seq FROM chat_lines WHERE message_id = ?1");
-    q.bind(1, message_id);
-    if (!q.step()) return Error{Errc::not_found, "the message is no chat line"};
-    return q.int64(0);
+    StmtUse q(impl_->chat_seq);
+    q->bind(1, message_id);
+    if (!q->step()) return Error{Errc::not_found, "the message is no chat line"};
+    return q->int64(0);
   });
 }
 

@@ -132,6 +132,7 @@ struct TicketStore::Impl {
   Stmt find_dup{h(), "SELECT id, ticket_id, channel_name, external_id FROM messages "
                      "WHERE dedup_key = ?1"};
   Stmt ticket_customer{h(), "SELECT customer_id FROM tickets WHERE id = ?1"};
+  Stmt chat_seq{h(), "SELECT seq FROM chat_lines WHERE message_id = ?1"};  // each web chat ack
   Stmt find_identity{h(), "SELECT customer_id FROM identities WHERE type = ?1 AND address = ?2"};
   Stmt insert_customer{h(), "INSERT INTO customers(name, created_at, updated_at) "
                             "VALUES (?1, ?2, ?2) RETURNING id"};
