@@ -9,11 +9,12 @@ Prints figures; asserts nothing."""
 import argparse
 import asyncio
 import base64
-import http.client
 import json
 import os
 import random
 import time
+
+from consoles import call  # the API as the admin: one JSON call
 
 
 def pct(xs, p):
@@ -86,18 +87,6 @@ async def listen(tab, acks):
         pass
 
 
-def api(port, method, path, token=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-    res = conn.getresponse()
-    out = json.loads(res.read() or b"null")
-    conn.close()
-    return res.status, out
-
-
 async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -148,14 +137,14 @@ async def main():
           f"max {pct(acks, 1):.1f} ms; load generator CPU {time.process_time() - cpu0:.1f} s")
 
     # Agent replies to a sample of the tickets, through the API.
-    status, body = api(a.port, "POST", "/api/v1/auth/login",
-                       body={"email": "admin@bench.test", "password": "bench-admin-password"})
+    status, body = call(a.port, "POST", "/api/v1/auth/login",
+                        {"email": "admin@bench.test", "password": "bench-admin-password"})
     token = body["token"]
     by_visitor = {}
     cursor = None
     while len(by_visitor) < min(a.replies, len(talkers)):
         path = "/api/v1/tickets?status=new,open&limit=100" + (f"&cursor={cursor}" if cursor else "")
-        status, page = await asyncio.to_thread(api, a.port, "GET", path, token)
+        status, page = await asyncio.to_thread(call, a.port, "GET", path, None, token)
         for t in page["tickets"]:
             v = int(t["subject"].split()[1][1:])
             by_visitor[v] = t["id"]
@@ -167,8 +156,8 @@ async def main():
 
     def reply(v, ticket, n):
         text = f"agent reply {n}"
-        status, _ = api(a.port, "POST", f"/api/v1/tickets/{ticket}/messages", token,
-                        {"body": text, "force": True})
+        status, _ = call(a.port, "POST", f"/api/v1/tickets/{ticket}/messages",
+                         {"body": text, "force": True}, token)
         return v, text, time.perf_counter(), status
 
     results = []

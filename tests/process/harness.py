@@ -100,6 +100,27 @@ def post_message(conn, message_id, customer, text="hello", thread=None):
     return res.status, json.loads(res.read() or b"{}")
 
 
+def api_call(server, method, path, body=None, token=None):
+    """One call to the agents' API as JSON: (status, decoded body or None)."""
+    conn = server.connection()
+    headers = {"Authorization": "Bearer " + token} if token else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+    res = conn.getresponse()
+    out = res.status, json.loads(res.read() or b"null")
+    conn.close()
+    return out
+
+
+def sign_in(server, email="boss@acme.test", password="boss-password-1"):
+    """A session token for the agent (the tests' admin by default)."""
+    status, body = api_call(server, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    if status != 200:
+        raise AssertionError(f"sign in as {email}: {status} {body}")
+    return body["token"]
+
+
 def temp_dir():
     return tempfile.mkdtemp(prefix="touchpoint-proc-")
 

@@ -20,7 +20,7 @@ import unittest
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Sink, Touchpoint, free_port, temp_dir  # noqa: E402
+from harness import api_call, sign_in, Sink, Touchpoint, free_port, temp_dir  # noqa: E402
 from ws_client import WsClient  # noqa: E402
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
@@ -116,21 +116,10 @@ class WebChatTest(unittest.TestCase):
                           args=("--smtp", "127.0.0.1:0"), listeners=("http", "smtp"))
 
     def login(self):
-        status, body = self.call("POST", "/api/v1/auth/login",
-                                 {"email": "boss@acme.test", "password": "boss-password-1"}, auth=False)
-        self.assertEqual(status, 200, body)
-        return body["token"]
+        return sign_in(self.server)
 
     def call(self, method, path, body=None, auth=True):
-        conn = self.server.connection()
-        headers = {"Authorization": "Bearer " + self.token} if auth else {}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        res = conn.getresponse()
-        out = res.status, json.loads(res.read() or b"null")
-        conn.close()
-        return out
+        return api_call(self.server, method, path, body, self.token if auth else None)
 
     def tickets(self):
         status, body = self.call("GET", "/api/v1/tickets?status=new,open,pending,on_hold,solved,closed")
