@@ -43,9 +43,16 @@ struct Figures {
   std::optional<int64_t> fr50, fr90, res50;
   std::optional<double> sla;
 };
+// Exact values when the row has them, its sketch otherwise.
+std::optional<int64_t> percentile(std::vector<int64_t>& values, const std::map<int64_t, int64_t>& buckets,
+                                  int percent) {
+  return values.empty() ? sketch_rank(buckets, percent) : nearest_rank(values, percent);
+}
 Figures figures(ServiceFigures& f) {
-  return {nearest_rank(f.first_reply_seconds, 50), nearest_rank(f.first_reply_seconds, 90),
-          nearest_rank(f.resolution_seconds, 50), attainment(f.sla_met, f.sla_breached)};
+  return {percentile(f.first_reply_seconds, f.first_reply_buckets, 50),
+          percentile(f.first_reply_seconds, f.first_reply_buckets, 90),
+          percentile(f.resolution_seconds, f.resolution_buckets, 50),
+          attainment(f.sla_met, f.sla_breached)};
 }
 
 }  // namespace
@@ -57,6 +64,26 @@ std::optional<int64_t> nearest_rank(std::vector<int64_t>& values, int percent) {
   int64_t rank = (static_cast<int64_t>(percent) * n + 99) / 100;  // ceil(p * n / 100)
   rank = std::clamp<int64_t>(rank, 1, n);
   return values[static_cast<std::size_t>(rank - 1)];
+}
+
+int64_t duration_bucket(int64_t seconds) {
+  return static_cast<int64_t>(8 * std::log2(1.0 + static_cast<double>(std::max<int64_t>(seconds, 0))));
+}
+
+std::optional<int64_t> sketch_rank(const std::map<int64_t, int64_t>& buckets, int percent) {
+  int64_t n = 0;
+  for (const auto& [b, count] : buckets) n += count;
+  if (n == 0) return std::nullopt;
+  int64_t rank = std::clamp<int64_t>((static_cast<int64_t>(percent) * n + 99) / 100, 1, n);
+  for (const auto& [b, count] : buckets) {
+    if ((rank -= count) > 0) continue;
+    // The bucket's seconds run from the first s with 8·log2(1+s) >= b to the last below b+1.
+    auto lowest = static_cast<int64_t>(std::ceil(std::exp2(static_cast<double>(b) / 8) - 1));
+    auto highest = static_cast<int64_t>(std::ceil(std::exp2(static_cast<double>(b + 1) / 8) - 1)) - 1;
+    auto middle = std::llround(std::exp2((static_cast<double>(b) + 0.5) / 8) - 1);
+    return std::clamp<int64_t>(middle, lowest, std::max(lowest, highest));
+  }
+  return std::nullopt;
 }
 
 std::optional<double> attainment(int64_t met, int64_t breached) {

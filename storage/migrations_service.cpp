@@ -352,6 +352,47 @@ BEGIN
   WHERE k.conversation IS NOT NULL;
 END;
 )sql",
+    // v17: per-day sketches of the service samples, so the live "today" and reports over long
+    // periods read a few rows a day instead of every sample: per (dim, day, key, metric) a
+    // count, and for durations a fixed log-bucket histogram (bucket = floor(8·log2(1+seconds)),
+    // protocol::duration_bucket; -1 for facts without a duration). Kept by a trigger in the
+    // transaction that writes the sample, whatever writes it. dim '' counts everything; the
+    // others key by what the sample was keyed by when it happened (as the reports do).
+    R"sql(
+CREATE TABLE service_sketch(
+  dim    TEXT NOT NULL,  -- '' | 'channel' | 'group' | 'agent'
+  day    INTEGER NOT NULL,
+  key    TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY(dim, day, key, metric, bucket)
+) WITHOUT ROWID;
+CREATE TRIGGER service_sampled AFTER INSERT ON service_samples
+BEGIN
+  INSERT INTO service_sketch(dim, day, key, metric, bucket, n)
+  SELECT d.dim, NEW.day, d.key, NEW.metric,
+         CASE WHEN NEW.seconds IS NULL THEN -1
+              ELSE CAST(8 * log2(1 + max(NEW.seconds, 0)) AS INTEGER) END, 1
+  FROM (SELECT '' AS dim, '' AS key
+        UNION ALL SELECT 'channel', NEW.channel_type
+        UNION ALL SELECT 'group', CAST(coalesce(NEW.group_id, '') AS TEXT)
+        UNION ALL SELECT 'agent', CAST(coalesce(NEW.assignee_id, '') AS TEXT)) d
+  WHERE true
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+INSERT INTO service_sketch(dim, day, key, metric, bucket, n)
+SELECT d.dim, s.day,
+       CASE d.dim WHEN '' THEN '' WHEN 'channel' THEN s.channel_type
+                  WHEN 'group' THEN CAST(coalesce(s.group_id, '') AS TEXT)
+                  ELSE CAST(coalesce(s.assignee_id, '') AS TEXT) END AS k,
+       s.metric,
+       CASE WHEN s.seconds IS NULL THEN -1 ELSE CAST(8 * log2(1 + max(s.seconds, 0)) AS INTEGER) END AS b,
+       count(*)
+FROM service_samples s, (SELECT '' AS dim UNION ALL SELECT 'channel' UNION ALL SELECT 'group'
+                         UNION ALL SELECT 'agent') d
+GROUP BY d.dim, s.day, k, s.metric, b;
+)sql",
 };
 
 }  // namespace touchpoint::storage

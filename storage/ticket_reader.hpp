@@ -183,6 +183,11 @@ class TicketReader {
 
  private:
   Result<std::vector<CustomerView>> customers_of(const std::vector<int64_t>& ids);
+  // Service reports (stats_reader.cpp): rows by key from the exact samples or the sketches.
+  std::map<std::string, protocol::ServiceFigures> exact_rows(const ServiceQuery& q);
+  std::map<std::string, protocol::ServiceFigures> sketch_rows(const ServiceQuery& q);
+  std::vector<protocol::ServiceFigures> labelled(const std::string& by,
+                                                 std::map<std::string, protocol::ServiceFigures> rows);
   Result<StoredFile> with_bytes(StoredFile f);  // reads f.sha256's file into f.bytes
   Stmt& cached(const std::string& sql);  // a prepared statement kept for the next call
   sqlite3* connection();

@@ -99,3 +99,24 @@ TEST(ServiceStats, QueueStatsListEveryStatusAndPriority) {
 
 }  // namespace
 }  // namespace touchpoint::protocol
+
+namespace touchpoint::protocol {
+namespace {
+
+TEST(ServiceSketch, ABucketsMiddleIsWithinFourAndAHalfPercentAndExactBelowElevenSeconds) {
+  for (int64_t s = 0; s <= 10; ++s)
+    EXPECT_EQ(sketch_rank({{duration_bucket(s), 1}}, 50), s) << s;
+  for (int64_t s = 11; s < 40'000'000; s = s * 11 / 10 + 1) {
+    int64_t read = sketch_rank({{duration_bucket(s), 1}}, 50).value();
+    EXPECT_LE(std::abs(read - s), s * 45 / 1000 + 1) << s;
+    EXPECT_EQ(duration_bucket(read), duration_bucket(s)) << "the middle is in its own bucket: " << s;
+  }
+  EXPECT_FALSE(sketch_rank({}, 50));
+  // Nearest rank over the buckets: 3 values at 1 s, 1 at 100 s → p50 1 s, p90 ~100 s.
+  std::map<int64_t, int64_t> b{{duration_bucket(1), 3}, {duration_bucket(100), 1}};
+  EXPECT_EQ(sketch_rank(b, 50), 1);
+  EXPECT_NEAR(static_cast<double>(sketch_rank(b, 90).value()), 100, 5);
+}
+
+}  // namespace
+}  // namespace touchpoint::protocol

@@ -123,7 +123,45 @@ TEST_F(SlaStoreTest, FirstReplyMetInTimeIsFulfilledAndCountsTowardAttainment) {
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->today.sla_met, 1);
   EXPECT_EQ(stats->today.sla_breached, 0);
-  EXPECT_EQ(stats->today.first_reply_seconds, std::vector<int64_t>{120});
+  // Today is read from the day's sketch: 120 s falls in bucket 55 (117..126 s).
+  EXPECT_EQ(stats->today.first_reply_buckets, (std::map<int64_t, int64_t>{{55, 1}}));
+  EXPECT_EQ(protocol::sketch_rank(stats->today.first_reply_buckets, 50), 122);
+  auto day = reader_->service_report({now_ / 86400, now_ / 86400, ""});
+  ASSERT_TRUE(day);
+  EXPECT_EQ(day->front().first_reply_seconds, std::vector<int64_t>{120}) << "a day's report is exact";
+}
+
+// Reports over more than a day read the per-day sketches: counts exact, percentiles within the
+// sketch's 4.5% of a nearest-rank over every sample, for any grouping.
+TEST_F(SlaStoreTest, LongReportsFromSketchesAgreeWithTheSamples) {
+  std::mt19937 rng(7);
+  std::vector<int64_t> waits;
+  int64_t first_day = now_ / 86400;
+  for (int i = 0; i < 300; ++i) {
+    int64_t t = inbound("s" + std::to_string(i), "c" + std::to_string(i));
+    int64_t wait = std::uniform_int_distribution<int64_t>(0, 20000)(rng);
+    now_ += wait;
+    reply(t);
+    waits.push_back(wait);
+    now_ += 3600;  // over several days
+  }
+  ASSERT_GT(now_ / 86400, first_day + 3);
+  for (std::string by : {"", "channel", "day"}) {
+    auto rows = reader_->service_report({first_day, now_ / 86400, by});
+    ASSERT_TRUE(rows) << by;
+    int64_t tickets = 0;
+    for (auto& r : *rows) tickets += r.tickets;
+    EXPECT_EQ(tickets, 300) << by;
+    if (by == "day") continue;
+    ASSERT_EQ(rows->size(), 1u) << by;
+    auto& row = rows->front();
+    EXPECT_TRUE(row.first_reply_seconds.empty()) << "read from the sketches";
+    for (int p : {50, 90}) {
+      auto exact = protocol::nearest_rank(waits, p).value();
+      auto sketched = protocol::sketch_rank(row.first_reply_buckets, p).value();
+      EXPECT_LE(std::abs(sketched - exact), exact * 45 / 1000 + 1) << by << " p" << p;
+    }
+  }
 }
 
 TEST_F(SlaStoreTest, ADueTimeIsRecordedAsABreachWithItsDueTimeEvenWhenRunLate) {
