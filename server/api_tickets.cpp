@@ -77,8 +77,6 @@ Result<ListQuery> ticket_query(const CallPtr& c) {
       return Error{Errc::bad_request, "unknown filter " + k};
     }
   }
-  if (f.sla && lq.fts)
-    return Error{Errc::bad_request, "sla and q cannot be combined yet; filter by one of them"};
   if (cursor) {
     // List cursors are activity values; search cursors are "s" + a message id.
     bool search_cursor = !cursor->empty() && (*cursor)[0] == 's';

@@ -198,9 +198,11 @@ int64_t SlaStore::adopt_policies(int64_t now) {
   if (stored == policies_->fingerprint()) return 0;
   std::vector<int64_t> ids;
   {
-    // Tickets with a clock (their policy may be gone) and every ticket still in play.
-    Stmt q(db_, "SELECT ticket_id FROM ticket_sla UNION "
-                "SELECT id FROM tickets WHERE status NOT IN ('closed')");
+    // Every ticket in the queue (through the status index), and any other clock still waiting
+    // for a deadline. A solved or closed ticket keeps the clock it concluded under (its
+    // attainment was recorded then); a reopen recomputes it like any change.
+    Stmt q(db_, "SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending', 'on_hold') UNION "
+                "SELECT ticket_id FROM ticket_sla WHERE next_deadline IS NOT NULL");
     while (q.step()) ids.push_back(q.int64(0));
   }
   if (!enabled()) {

@@ -45,7 +45,9 @@ class SlaStore {
   // the earliest deadline still ahead.
   std::optional<int64_t> run_due(int64_t now, std::size_t limit);
   // When the policies differ from the ones the stored clocks were computed with, computes
-  // every clock of a ticket not closed again (and drops the clocks no policy covers any more).
+  // every clock of a ticket in the queue again, and any other clock still waiting for a
+  // deadline (dropping those no policy covers any more); a solved or closed ticket keeps the
+  // clock it concluded under until it is reopened.
   // Answers how many were computed.
   int64_t adopt_policies(int64_t now);
   std::optional<int64_t> earliest_deadline();

@@ -121,7 +121,14 @@ Result<TicketReader::SearchPage> TicketReader::search(const TicketFilter& f,
       q->bind(1, ticket_id);
       if (!q->step()) return;
       TicketRow t = ticket_row(impl_->ticket_by_id);
-      if (passes(f, t)) page.tickets.push_back(std::move(t));
+      if (!passes(f, t)) return;
+      if (f.sla) {  // the stored flag, as the sla= queues read it
+        Stmt& flag = cached("SELECT 1 FROM ticket_sla WHERE ticket_id = ?1 AND flag = ?2");
+        StmtUse use(flag);
+        flag.bind(1, ticket_id).bind(2, *f.sla);
+        if (!flag.step()) return;
+      }
+      page.tickets.push_back(std::move(t));
     };
     if (!before_message) {
       StmtUse q(impl_->subject_matches);

@@ -212,7 +212,8 @@ class TicketStore {
   // and answers the earliest deadline still ahead, for the one timer that waits for it.
   Result<std::optional<int64_t>> run_sla_deadlines(std::size_t limit);
   // At start: if the policies changed since the clocks were computed, computes every clock of
-  // a ticket not closed again, so attainment never drifts from a replay. Answers how many.
+  // a ticket in the queue again (SlaStore::adopt_policies), so attainment never drifts from a
+  // replay. Answers how many.
   // Breaches that fell due while the server was down are recorded by the first
   // run_sla_deadlines, with breached_at = their due time.
   Result<int64_t> adopt_sla_policies();

@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "protocol/search_query.hpp"
 #include "protocol/sla_snapshot.hpp"
 #include "storage/ticket_reader.hpp"
 #include "storage/ticket_store.hpp"
@@ -184,6 +185,15 @@ TEST_F(SlaStoreTest, ADueTimeIsRecordedAsABreachWithItsDueTimeEvenWhenRunLate) {
   reply(t);
   EXPECT_NE(sla_of(t).find(R"("first_reply":{"target_seconds":300,"state":"breached")"), std::string::npos);
   EXPECT_EQ(flagged("breached"), std::vector<int64_t>{t}) << "resolution is still breached and open";
+  // Together with a full-text query: the same flag, among the matches.
+  TicketFilter f;
+  f.sla = "breached";
+  auto found = reader_->search(f, protocol::fts_query("hello").value(), std::nullopt);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->tickets.size(), 1u);
+  EXPECT_EQ(found->tickets[0].id, t);
+  f.sla = "at_risk";
+  EXPECT_TRUE(reader_->search(f, protocol::fts_query("hello").value(), std::nullopt)->tickets.empty());
   set_status(t, "solved");
   EXPECT_TRUE(flagged("breached").empty());
   stats = reader_->queue_stats(now_);
@@ -319,6 +329,9 @@ TEST_F(SlaStoreTest, RandomHistoriesKeepTheSameClocksAsAReplayAndCountersAsACoun
 }
 
 TEST_F(SlaStoreTest, NewPoliciesRecomputeEveryClockOnceAndNoPoliciesDropThem) {
+  int64_t done = inbound("m0", "z");
+  reply(done);
+  set_status(done, "solved");  // concluded under the old policy: kept as it was
   int64_t t = inbound("m1", "a");
   auto stricter = protocol::SlaPolicies::build({}, {{.name = "strict", .first_reply = "10s"}}).value();
   store_->use_sla(stricter, nullptr);
