@@ -71,7 +71,7 @@ void queue_stats(const CallPtr& c) {
 
 void service_report(const CallPtr& c) {
   bool csv = false;
-  auto period = read_period(c, {"channel", "group", "agent", "day"},
+  auto period = read_period(c, {"channel", "group", "agent", "day", "hour"},
                             [&csv](const std::string& k, const std::string& v) -> Status {
                               if (k != "format") return Error{Errc::bad_request, "unknown parameter " + k};
                               if (v != "json" && v != "csv")
@@ -80,6 +80,8 @@ void service_report(const CallPtr& c) {
                               return ok();
                             });
   if (!period) return c->respond(error_response(period.error()));
+  if (period->by == "hour" && period->from_day != period->to_day)
+    return c->respond(error_response({Errc::bad_request, "by=hour takes one day (from = to)"}));
   storage::ServiceQuery sq{period->from_day, period->to_day, period->by};
   using Rows = std::vector<protocol::ServiceFigures>;
   read<Rows>(

@@ -393,6 +393,43 @@ FROM service_samples s, (SELECT '' AS dim UNION ALL SELECT 'channel' UNION ALL S
                          UNION ALL SELECT 'agent') d
 GROUP BY d.dim, s.day, k, s.metric, b;
 )sql",
+    // v18: when each service fact happened, to the second (the hours of a day's report and
+    // the dashboard's hourly chart); NULL for facts recorded before this version.
+    R"sql(
+ALTER TABLE service_samples ADD COLUMN at INTEGER;
+DROP TRIGGER tickets_received;
+CREATE TRIGGER tickets_received AFTER INSERT ON tickets
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id, at)
+  VALUES (NEW.created_at / 86400, 'received', NULL, NEW.id, NEW.channel_type, NEW.group_id,
+          NEW.assignee_id, NEW.created_at);
+END;
+DROP TRIGGER tickets_first_replied;
+CREATE TRIGGER tickets_first_replied AFTER UPDATE OF first_response_at ON tickets
+  WHEN OLD.first_response_at IS NULL AND NEW.first_response_at IS NOT NULL
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id, at)
+  VALUES (NEW.first_response_at / 86400, 'first_reply', max(NEW.first_response_at - NEW.created_at, 0),
+          NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id, NEW.first_response_at);
+END;
+DROP TRIGGER tickets_solved;
+CREATE TRIGGER tickets_solved AFTER UPDATE OF status ON tickets
+  WHEN NEW.status = 'solved' AND OLD.status <> 'solved'
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id, at)
+  VALUES (coalesce(NEW.solved_at, NEW.updated_at) / 86400, 'solved',
+          max(coalesce(NEW.solved_at, NEW.updated_at) - NEW.created_at, 0),
+          NEW.id, NEW.channel_type, NEW.group_id, NEW.assignee_id, coalesce(NEW.solved_at, NEW.updated_at));
+END;
+DROP TRIGGER tickets_reopened;
+CREATE TRIGGER tickets_reopened AFTER UPDATE OF status ON tickets
+  WHEN OLD.status = 'solved' AND NEW.status NOT IN ('solved', 'closed')
+BEGIN
+  INSERT INTO service_samples(day, metric, seconds, ticket_id, channel_type, group_id, assignee_id, at)
+  VALUES (NEW.updated_at / 86400, 'reopened', NULL, NEW.id, NEW.channel_type, NEW.group_id,
+          NEW.assignee_id, NEW.updated_at);
+END;
+)sql",
 };
 
 }  // namespace touchpoint::storage

@@ -42,7 +42,7 @@ SlaStore::SlaStore(sqlite3* db, std::shared_ptr<const protocol::SlaPolicies> pol
       event_(db, "INSERT INTO events(ticket_id, type, actor_type, old_value, new_value, created_at) "
                  "VALUES (?1, ?2, 'system', ?3, ?4, ?5)"),
       sample_(db, "INSERT INTO service_samples(day, metric, ticket_id, channel_type, group_id, "
-                  "assignee_id) SELECT ?2 / 86400, ?3, id, channel_type, group_id, assignee_id "
+                  "assignee_id, at) SELECT ?2 / 86400, ?3, id, channel_type, group_id, assignee_id, ?2 "
                   "FROM tickets WHERE id = ?1"),
       due_(db, "SELECT ticket_id FROM ticket_sla WHERE next_deadline <= ?1 "
                "ORDER BY next_deadline LIMIT ?2"),

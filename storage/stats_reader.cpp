@@ -27,7 +27,8 @@ std::map<int64_t, std::string> names(Stmt& q) {
 // however busy the days were).
 Result<std::vector<protocol::ServiceFigures>> TicketReader::service_report(const ServiceQuery& sq) {
   return guarded([&]() -> Result<std::vector<protocol::ServiceFigures>> {
-    auto rows = sq.from_day == sq.to_day ? exact_rows(sq) : sketch_rows(sq);
+    bool exact = sq.from_day == sq.to_day || sq.by == "hour";  // the sketches have no hours
+    auto rows = exact ? exact_rows(sq) : sketch_rows(sq);
     return labelled(sq.by, std::move(rows));
   });
 }
@@ -39,6 +40,7 @@ std::map<std::string, protocol::ServiceFigures> TicketReader::exact_rows(const S
                     : by == "group" ? "coalesce(group_id, '')"
                     : by == "agent" ? "coalesce(assignee_id, '')"
                     : by == "day"   ? "day"
+                    : by == "hour"  ? "CASE WHEN at IS NULL THEN '' ELSE printf('%02d', (at % 86400) / 3600) END"
                                     : "''";
   Stmt& q = cached("SELECT metric, seconds, " + key +
                    " FROM service_samples WHERE day BETWEEN ?1 AND ?2");

@@ -53,7 +53,8 @@ struct TicketFilter {
 };
 
 // GET /api/v1/reports/service: UTC days [from_day, to_day] (days since 1970-01-01), grouped by
-// "channel", "group", "agent", "day", or "" (one row).
+// "channel", "group", "agent", "day", "hour" (UTC hours "00".."23" of one day; facts from
+// before schema v18 have no hour: key ""), or "" (one row).
 struct ServiceQuery {
   int64_t from_day = 0, to_day = 0;
   std::string by;

@@ -143,6 +143,15 @@ TEST_F(ApiTest, SupervisorsSeeQueueCounts) {
   auto d = parse(r.body);
   EXPECT_GE(d["statuses"]["new"].GetInt64() + d["statuses"]["open"].GetInt64(), 1);
   EXPECT_GE(d["open_total"].GetInt64(), 1);
+  // Today's hours: the ticket is in the hour it arrived; by=hour takes one day.
+  auto hours = call(http::verb::get, "/api/v1/reports/service?by=hour", sup_token_);
+  ASSERT_EQ(hours.status, 200) << hours.body;
+  auto h = parse(hours.body);
+  ASSERT_EQ(h["rows"].Size(), 1u) << hours.body;
+  EXPECT_EQ(std::string(h["rows"][0]["key"].GetString()).size(), 2u) << hours.body;
+  EXPECT_EQ(h["rows"][0]["tickets"].GetInt64(), 1);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/reports/service?by=hour&from=2026-11-01&to=2026-11-02", sup_token_).status,
+            400);
 }
 
 TEST_F(ApiTest, AdminsManageGroupsAndTicketsJoinThem) {

@@ -130,6 +130,11 @@ TEST_F(SlaStoreTest, FirstReplyMetInTimeIsFulfilledAndCountsTowardAttainment) {
   auto day = reader_->service_report({now_ / 86400, now_ / 86400, ""});
   ASSERT_TRUE(day);
   EXPECT_EQ(day->front().first_reply_seconds, std::vector<int64_t>{120}) << "a day's report is exact";
+  auto hours = reader_->service_report({now_ / 86400, now_ / 86400, "hour"});
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->size(), 1u);
+  EXPECT_EQ(hours->front().key, "10") << "received 10:00, answered 10:02 UTC";
+  EXPECT_EQ(hours->front().tickets, 1);
 }
 
 // Reports over more than a day read the per-day sketches: counts exact, percentiles within the
