@@ -7,9 +7,10 @@ namespace touchpoint::server {
 namespace {
 
 // Scripts and styles only from our own files; customer HTML is shown in a sandboxed srcdoc
-// frame, which inherits this policy (no remote images, no scripts, no styles of its own).
+// frame, which inherits this policy (no scripts, no styles of its own, nothing remote but the
+// https images an agent asked to load: the console leaves them out until then).
 constexpr const char* kConsoleCsp =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
 

@@ -6,6 +6,8 @@ a reload of a console route, the dashboard's open tickets updated live, and sign
 
 usage: console_test.py path/to/touchpoint
 """
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -21,6 +23,23 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "process"))
 from harness import API_CONFIG, Touchpoint, temp_dir  # noqa: E402
+
+CONFIG = API_CONFIG + """
+[[channel]]
+type = "whatsapp"
+name = "wa"
+phone_number_id = "106540352242922"
+access_token = "wa-token"
+app_secret = "wa-secret"
+verify_token = "wa-verify"
+api_base = "http://127.0.0.1:9"
+
+[[channel.template]]
+name = "order_update"
+language = "en_US"
+text = "Hello {{1}}, there is news on your order {{2}}."
+"""
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "webhooks")
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
 WAIT = 20  # generous for a loaded CI machine; the contract's 1 s and 3 s are not asserted here
@@ -48,7 +67,7 @@ class ConsoleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = temp_dir()
-        cls.server = Touchpoint(BINARY, cls.dir + "/data", API_CONFIG, extra_env=ADMIN)
+        cls.server = Touchpoint(BINARY, cls.dir + "/data", CONFIG, extra_env=ADMIN)
         options = webdriver.ChromeOptions()
         options.binary_location = "/usr/bin/chromium"
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -164,6 +183,52 @@ class ConsoleTest(unittest.TestCase):
         self.driver.execute_script("arguments[0].click()", link)
         self.driver.switch_to.default_content()
         self.assertIsNone(self.driver.execute_script("return window.__pwned"))
+
+    def test_6_remote_images_load_only_when_asked(self):
+        self.sign_in()
+        ticket = self.post("m-img", "Newsletter", "see the picture",
+                           html='<p>Look</p><img src="https://images.example/pixel.png" alt="pixel">',
+                           customer="cust-5")
+        self.driver.get(f"{self.base}/tickets/{ticket}")
+        self.wait().until(EC.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Show formatted']"))).click()
+        frame = self.wait().until(EC.presence_of_element_located((By.CSS_SELECTOR, "iframe.customer-html")))
+        self.assertNotIn("images.example", frame.get_attribute("srcdoc"))
+        self.assertIn("1 remote images not loaded", self.driver.find_element(By.CSS_SELECTOR, ".remote-images").text)
+        button(self.driver, "Load images").click()
+        self.wait().until(lambda d: "https://images.example/pixel.png" in
+                          d.find_element(By.CSS_SELECTOR, "iframe.customer-html").get_attribute("srcdoc"))
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, ".remote-images"), [])
+
+    def test_7_outside_whatsapps_window_the_composer_offers_only_templates(self):
+        with open(os.path.join(FIXTURES, "whatsapp_text.json"), "rb") as f:
+            body = f.read()
+        sig = "sha256=" + hmac.new(b"wa-secret", body, hashlib.sha256).hexdigest()
+        conn = self.server.connection()
+        conn.request("POST", "/webhooks/whatsapp/wa", body,
+                     {"Content-Type": "application/json", "X-Hub-Signature-256": sig})
+        self.assertEqual(conn.getresponse().status, 200)
+        tickets = self.api("GET", "/api/v1/tickets?channel=whatsapp")["tickets"]
+        ticket = tickets[0]["id"]
+        self.sign_in()
+        # Two days later in the browser: the customer's last message is out of the window.
+        shift = self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
+            "source": "{const real = Date.now; Date.now = () => real() + 2 * 86400000;}"})["identifier"]
+        try:
+            self.driver.get(f"{self.base}/tickets/{ticket}")
+            self.wait().until(EC.presence_of_element_located(
+                (By.XPATH, "//legend[normalize-space()='The 24-hour window is closed: send an approved template']")))
+            self.assertEqual(self.driver.find_elements(By.ID, "reply"), [], "no free text outside the window")
+            self.wait().until(EC.presence_of_element_located((By.XPATH, "//option[.='order_update (en_US)']")))
+            Select(by_label(self.driver, "Template")).select_by_visible_text("order_update (en_US)")
+            by_label(self.driver, "{{1}}").send_keys("Sheena")
+            by_label(self.driver, "{{2}}").send_keys("A-42")
+            preview = self.driver.find_element(By.CSS_SELECTOR, ".template-preview").text
+            self.assertEqual(preview, "Hello Sheena, there is news on your order A-42.")
+            button(self.driver, "Send").click()
+            self.wait().until(lambda d: any(m["direction"] == "out" and "A-42" in m["body"]
+                                            for m in self.api("GET", f"/api/v1/tickets/{ticket}")["messages"]))
+        finally:
+            self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": shift})
 
     def axe_problems(self):
         """Serious and critical accessibility violations axe-core finds on the page as shown."""

@@ -1,10 +1,43 @@
-// Tickets received and solved per day over the last 30 days, from the same service report the
-// CSV export and the API compute (uPlot on a canvas).
+// Tickets received and solved per day over the last 30 days, and per hour today, from the same
+// service report the CSV export and the API compute (uPlot on a canvas).
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
 export interface DayRow { key: string; tickets: number; solved: number }
+
+function draw(host: HTMLDivElement, x: number[], received: number[], solved: number[], hours: boolean) {
+  return new uPlot(
+    {
+      width: Math.max(320, host.clientWidth),
+      height: 220,
+      series: [
+        {},
+        { label: "Received", stroke: "#0b5cad", width: 2 },
+        { label: "Solved", stroke: "#1a7f37", width: 2 },
+      ],
+      scales: hours ? { x: { time: false } } : {},
+      axes: [hours ? { values: (_u: uPlot, v: number[]) => v.map((h) => `${h}:00`) } : {}, { label: "tickets" }],
+    },
+    [x, received, solved],
+    host,
+  );
+}
+
+// Today's UTC hours 0..23 (rows keyed "00".."23"); hours without a row are zero.
+export function HourlyChart({ rows }: { rows: DayRow[] }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!host.current) return;
+    const byHour = new Map(rows.map((r) => [r.key, r]));
+    const hours = [...Array(24).keys()];
+    const key = (h: number) => String(h).padStart(2, "0");
+    const plot = draw(host.current, hours, hours.map((h) => byHour.get(key(h))?.tickets ?? 0),
+                      hours.map((h) => byHour.get(key(h))?.solved ?? 0), true);
+    return () => plot.destroy();
+  }, [rows]);
+  return <div ref={host} class="chart" role="img" aria-label="Tickets received and solved per hour today (UTC)" />;
+}
 
 // from, to: UTC dates (YYYY-MM-DD); days without a row are zero.
 export function DailyChart({ rows, from, to }: { rows: DayRow[]; from: string; to: string }) {
@@ -19,20 +52,7 @@ export function DailyChart({ rows, from, to }: { rows: DayRow[]; from: string; t
       received.push(byDay.get(key)?.tickets ?? 0);
       solved.push(byDay.get(key)?.solved ?? 0);
     }
-    const plot = new uPlot(
-      {
-        width: Math.max(320, host.current.clientWidth),
-        height: 220,
-        series: [
-          {},
-          { label: "Received", stroke: "#0b5cad", width: 2 },
-          { label: "Solved", stroke: "#1a7f37", width: 2 },
-        ],
-        axes: [{}, { label: "tickets" }],
-      },
-      [days, received, solved],
-      host.current,
-    );
+    const plot = draw(host.current, days, received, solved, false);
     return () => plot.destroy();
   }, [rows, from, to]);
   return <div ref={host} class="chart" role="img" aria-label="Tickets received and solved per day, last 30 days" />;

@@ -1,9 +1,9 @@
 // The supervisors' dashboard: live queue statistics pushed as stats.updated (never polled),
 // the same figures /api/v1/stats/queues and the reports compute, and satisfaction by channel.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "./api";
 import { ago, duration } from "./format";
-import { DailyChart, DayRow } from "./chart";
+import { DailyChart, DayRow, HourlyChart } from "./chart";
 import { live } from "./live";
 import { t } from "./i18n";
 
@@ -33,6 +33,11 @@ export function Dashboard() {
   const [byAgent, setByAgent] = useState<(SatisfactionRow & { label?: string })[]>([]);
   const [days, setDays] = useState<DayRow[]>([]);
   const [agents, setAgents] = useState<AgentLoad[]>([]);
+  const [hours, setHours] = useState<DayRow[]>([]);
+  const hoursTimer = useRef<number | undefined>(undefined);
+  const loadHours = () =>
+    api<{ rows: DayRow[] }>("GET", `/api/v1/reports/service?by=hour&from=${today()}&to=${today()}`)
+      .then((r) => setHours(r.rows)).catch(() => {});
   const [error, setError] = useState("");
   useEffect(() => {
     const from = new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10);
@@ -45,11 +50,22 @@ export function Dashboard() {
         .then((r) => setByAgent(r.rows)).catch(() => {});
       api<{ rows: DayRow[] }>("GET", `/api/v1/reports/service?by=day&from=${from}&to=${today()}`)
         .then((r) => setDays(r.rows)).catch(() => {});
+      loadHours();
       api<{ agents: AgentLoad[] }>("GET", "/api/v1/agents").then((r) => setAgents(r.agents.filter((a) => a.active))).catch(() => {});
     };
     load();
     return live.on((e) => {
-      if (e.type === "stats.updated" && e.data) setStats(e.data as QueueStats);
+      if (e.type === "stats.updated" && e.data) {
+        const next = e.data as QueueStats;
+        // Today's received or solved moved: the hours follow, read again at most every 5 s.
+        setStats((before) => {
+          if (before?.today?.received !== next.today?.received || before?.today?.solved !== next.today?.solved) {
+            window.clearTimeout(hoursTimer.current);
+            hoursTimer.current = window.setTimeout(loadHours, 5000);
+          }
+          return next;
+        });
+      }
       else if (e.type === "resync" || e.type === "live.connected") load();
       else if (e.type === "agent.presence")
         setAgents((list) => list.map((a) => (a.id === e.data?.agent_id ? { ...a, presence: e.data.status } : a)));
@@ -82,6 +98,8 @@ export function Dashboard() {
           </dl>
         </>
       )}
+      <h2>{t("Received and solved today, by hour (UTC)")}</h2>
+      <HourlyChart rows={hours} />
       <h2>{t("Received and solved, last 30 days")}</h2>
       <DailyChart rows={days} from={new Date(Date.now() - 29 * 86400000).toISOString().slice(0, 10)} to={today()} />
       <h2>{t("Agents")}</h2>

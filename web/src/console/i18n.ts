@@ -3,6 +3,17 @@
 type Table = Record<string, string>;
 
 const it: Table = {
+  "Received and solved today, by hour (UTC)": "Ricevuti e risolti oggi, per ora (UTC)",
+  "Pages": "Pagine",
+  "← Newer": "← Più recenti",
+  "Older →": "Meno recenti →",
+  "Page": "Pagina",
+  "remote images not loaded (loading them tells the sender you read this).": "immagini remote non caricate (caricarle dice al mittente che hai letto).",
+  "Load images": "Carica immagini",
+  "The 24-hour window is closed: send an approved template": "La finestra di 24 ore è chiusa: invia un modello approvato",
+  "This channel has no approved templates.": "Questo canale non ha modelli approvati.",
+  "Template": "Modello",
+  "Message tag (outside the 24-hour window)": "Etichetta del messaggio (fuori dalla finestra di 24 ore)",
   "The customer is typing…": "Il cliente sta scrivendo…",
   "Group": "Gruppo",
   "No group": "Nessun gruppo",
@@ -50,6 +61,17 @@ const it: Table = {
 };
 
 const es: Table = {
+  "Received and solved today, by hour (UTC)": "Recibidos y resueltos hoy, por hora (UTC)",
+  "Pages": "Páginas",
+  "← Newer": "← Más recientes",
+  "Older →": "Más antiguos →",
+  "Page": "Página",
+  "remote images not loaded (loading them tells the sender you read this).": "imágenes remotas sin cargar (cargarlas le dice al remitente que lo leíste).",
+  "Load images": "Cargar imágenes",
+  "The 24-hour window is closed: send an approved template": "La ventana de 24 horas está cerrada: envía una plantilla aprobada",
+  "This channel has no approved templates.": "Este canal no tiene plantillas aprobadas.",
+  "Template": "Plantilla",
+  "Message tag (outside the 24-hour window)": "Etiqueta del mensaje (fuera de la ventana de 24 horas)",
   "The customer is typing…": "El cliente está escribiendo…",
   "Group": "Grupo",
   "No group": "Sin grupo",
@@ -96,6 +118,17 @@ const es: Table = {
 };
 
 const pl: Table = {
+  "Received and solved today, by hour (UTC)": "Przyjęte i rozwiązane dziś, według godzin (UTC)",
+  "Pages": "Strony",
+  "← Newer": "← Nowsze",
+  "Older →": "Starsze →",
+  "Page": "Strona",
+  "remote images not loaded (loading them tells the sender you read this).": "zdalne obrazy niezaładowane (załadowanie mówi nadawcy, że to przeczytano).",
+  "Load images": "Załaduj obrazy",
+  "The 24-hour window is closed: send an approved template": "Okno 24 godzin jest zamknięte: wyślij zatwierdzony szablon",
+  "This channel has no approved templates.": "Ten kanał nie ma zatwierdzonych szablonów.",
+  "Template": "Szablon",
+  "Message tag (outside the 24-hour window)": "Tag wiadomości (poza oknem 24 godzin)",
   "The customer is typing…": "Klient pisze…",
   "Group": "Grupa",
   "No group": "Bez grupy",

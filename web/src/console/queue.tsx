@@ -1,5 +1,6 @@
 // The queue: open tickets (every status but solved and closed), most recently active first,
-// kept current by live events (no polling). j/k move, Enter opens.
+// kept current by live events (no polling). j/k move, Enter opens. One page of 100 at a time,
+// paged by the API's cursor (Older / Newer), so a queue of any length costs one page's memory.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, Ticket } from "./api";
 import { ago } from "./format";
@@ -22,12 +23,17 @@ export function Queue() {
   const [error, setError] = useState("");
   const [cursor, setCursor] = useState(0);
   const pending = useRef<number | undefined>(undefined);
+  // The cursors of the pages shown so far ("" is the first); the last is this page's.
+  const [trail, setTrail] = useState<string[]>([""]);
+  const [older, setOlder] = useState<string | null>(null);
 
-  async function load(which = view) {
+  async function load(which = view, page = trail[trail.length - 1]) {
     const v = views.find((x) => x.id === which)!;
     try {
-      const r = await api<{ tickets: Ticket[] }>("GET", `/api/v1/tickets?${v.query}&limit=100`);
+      const r = await api<{ tickets: Ticket[]; next_cursor?: string }>(
+        "GET", `/api/v1/tickets?${v.query}&limit=100${page ? `&cursor=${encodeURIComponent(page)}` : ""}`);
       setTickets(r.tickets);
+      setOlder(r.next_cursor ?? null);
       setError("");
     } catch (e) {
       setError((e as Error).message);
@@ -42,7 +48,12 @@ export function Queue() {
       window.clearTimeout(pending.current);
       pending.current = window.setTimeout(() => load(view), 150);
     });
-  }, [view]);
+  }, [view, trail]);
+
+  function page(next: string[]) {
+    setTrail(next);
+    setCursor(0);
+  }
 
   useEffect(() => {
     const keys = (e: KeyboardEvent) => {
@@ -61,7 +72,7 @@ export function Queue() {
       <nav class="views" aria-label="Queues">
         {views.map((v) => (
           <button type="button" class={v.id === view ? "current" : ""} aria-pressed={v.id === view}
-                  onClick={() => { setView(v.id); setCursor(0); }}>{t(v.label)}</button>
+                  onClick={() => { setView(v.id); page([""]); }}>{t(v.label)}</button>
         ))}
       </nav>
       {error && <p class="error" role="alert">{error}</p>}
@@ -77,6 +88,13 @@ export function Queue() {
             </li>
           ))}
         </ol>
+      )}
+      {(trail.length > 1 || older) && (
+        <nav class="pages" aria-label={t("Pages")}>
+          <button type="button" disabled={trail.length === 1} onClick={() => page(trail.slice(0, -1))}>{t("← Newer")}</button>
+          <span>{t("Page")} {trail.length}</span>
+          <button type="button" disabled={!older} onClick={() => older && page([...trail, older])}>{t("Older →")}</button>
+        </nav>
       )}
     </main>
   );

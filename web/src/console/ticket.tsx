@@ -6,6 +6,7 @@ import { CustomerPanel } from "./customer";
 import { CustomerHtml } from "./customer_html";
 import { statuses, when } from "./format";
 import { live } from "./live";
+import { replyWindow, TagPicker, TemplatePicker, type ReplyWindow, type TemplateChoice } from "./composer_rules";
 import { navigate, onLink } from "./router";
 import { SlaBadge } from "./sla";
 import { Assignee, GroupPicker, MacroPicker, Merge, Priority, Tags, useViewing } from "./work";
@@ -70,6 +71,8 @@ export function TicketPage({ id }: { id: number }) {
   const typingTimer = useRef<number | undefined>(undefined);
   const others = useViewing(id, typing);
   const [customerTyping, setCustomerTyping] = useState(false);  // a web chat visitor, live
+  const [template, setTemplate] = useState<TemplateChoice | null>(null);
+  const [tag, setTag] = useState("");
   const reply = useRef<HTMLTextAreaElement>(null);
 
   async function load() {
@@ -122,17 +125,23 @@ export function TicketPage({ id }: { id: number }) {
     else localStorage.removeItem(draftKey(id));
   }
 
+  const window_ = ticket ? replyWindow(ticket, ticket.messages) : ({ kind: "open" } as ReplyWindow);
+  const byTemplate = !internal && window_.kind === "template";
+
   async function send(e: Event) {
     e.preventDefault();
-    if (!text.trim()) return;
+    if (byTemplate ? !template : !text.trim()) return;
     setSending(true);
     setNotice("");
     try {
       // The newest message this agent saw: if a colleague replied meanwhile, the server says
       // who (409) and nothing is sent; the thread reloads and Send again replies anyway.
       const seen = ticket ? Math.max(0, ...ticket.messages.map((m) => m.id)) : 0;
-      const body: Record<string, unknown> = { body: text, internal, seen_message_id: seen };
-      if (macroId) body.macro_id = macroId;
+      const body: Record<string, unknown> = byTemplate
+        ? { template, seen_message_id: seen }
+        : { body: text, internal, seen_message_id: seen };
+      if (macroId && !byTemplate) body.macro_id = macroId;
+      if (!internal && window_.kind === "tag" && tag) body.tag = tag;
       await api("POST", `/api/v1/tickets/${id}/messages`, body);
       edit("");
       setTyping(false);
@@ -192,9 +201,16 @@ export function TicketPage({ id }: { id: number }) {
         )}
         <Thread messages={ticket.messages} />
         <form class="composer" onSubmit={send}>
-          <label for="reply">{t("Reply")}</label>
-          <textarea id="reply" ref={reply} rows={5} value={text} class={internal ? "note" : ""}
-                    onInput={(e) => edit((e.target as HTMLTextAreaElement).value)} />
+          {byTemplate ? (
+            <TemplatePicker channel={ticket.channel_name} onChange={setTemplate} />
+          ) : (
+            <>
+              <label for="reply">{t("Reply")}</label>
+              <textarea id="reply" ref={reply} rows={5} value={text} class={internal ? "note" : ""}
+                        onInput={(e) => edit((e.target as HTMLTextAreaElement).value)} />
+            </>
+          )}
+          {!internal && window_.kind === "tag" && <TagPicker tags={window_.tags} value={tag} onChange={setTag} />}
           <div class="composer-actions">
             <MacroPicker ticketId={id} onPick={(body, mid) => { edit(body); setMacroId(mid); }} />
             <label class="inline"><input type="checkbox" checked={internal}
