@@ -135,6 +135,8 @@ export class Conversation {
         for (const p of this.state.pending) this.frame({ type: "message", client_id: p.client_id, text: p.text });
         return;
       case "message":
+        // An agent who has just written is here, whatever the welcome said.
+        if (f.author === "agent" && Date.now() - Date.parse(f.created_at) < 120_000) this.set({ agentsOnline: true });
         return this.addLine(f as Line);
       case "ack": {
         const p = this.state.pending.find((x) => x.client_id === f.client_id);
@@ -147,7 +149,7 @@ export class Conversation {
       }
       case "typing":
         clearTimeout(this.typingTimer);
-        this.set({ agentTyping: f.on ? (f.agent_name ?? "") : null });
+        this.set(f.on ? { agentTyping: f.agent_name ?? "", agentsOnline: true } : { agentTyping: null });
         if (f.on) this.typingTimer = window.setTimeout(() => this.set({ agentTyping: null }), 8000);
         return;
       case "survey":

@@ -6,7 +6,7 @@ import "uplot/dist/uPlot.min.css";
 
 export interface DayRow { key: string; tickets: number; solved: number }
 
-function draw(host: HTMLDivElement, x: number[], received: number[], solved: number[], hours: boolean) {
+function draw(host: HTMLDivElement, x: number[], received: (number | null)[], solved: (number | null)[], hours: boolean) {
   return new uPlot(
     {
       width: Math.max(320, host.clientWidth),
@@ -32,8 +32,10 @@ export function HourlyChart({ rows }: { rows: DayRow[] }) {
     const byHour = new Map(rows.map((r) => [r.key, r]));
     const hours = [...Array(24).keys()];
     const key = (h: number) => String(h).padStart(2, "0");
-    const plot = draw(host.current, hours, hours.map((h) => byHour.get(key(h))?.tickets ?? 0),
-                      hours.map((h) => byHour.get(key(h))?.solved ?? 0), true);
+    // Hours still to come have no value (a gap), not a zero.
+    const now = new Date().getUTCHours();
+    const value = (h: number, field: "tickets" | "solved") => (h > now ? null : byHour.get(key(h))?.[field] ?? 0);
+    const plot = draw(host.current, hours, hours.map((h) => value(h, "tickets")), hours.map((h) => value(h, "solved")), true);
     return () => plot.destroy();
   }, [rows]);
   return <div ref={host} class="chart" role="img" aria-label="Tickets received and solved per hour today (UTC)" />;
