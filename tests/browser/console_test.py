@@ -230,6 +230,27 @@ class ConsoleTest(unittest.TestCase):
         finally:
             self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": shift})
 
+    def test_8_a_note_carries_the_files_chosen_in_the_composer(self):
+        self.sign_in()
+        ticket = self.post("m-files", "Receipt attached?", "Did you get my receipt?", customer="cust-8")
+        self.driver.get(f"{self.base}/tickets/{ticket}")
+        self.wait().until(lambda d: by_label(d, "Reply"))
+        # An API-channel reply takes no files; a note does.
+        self.assertEqual(self.driver.find_elements(By.ID, "files"), [])
+        by_label(self.driver, "Internal note").click()
+        path = os.path.join(self.dir, "receipt.txt")
+        with open(path, "w") as f:
+            f.write("Receipt 1182: 42.00 EUR\n")
+        by_label(self.driver, "Attach files").send_keys(path)
+        self.wait().until(EC.presence_of_element_located((By.XPATH, "//ul[@class='chosen-files']/li[contains(., 'receipt.txt')]")))
+        by_label(self.driver, "Reply").send_keys("The customer's receipt.")
+        button(self.driver, "Send").click()
+        note = self.wait().until(lambda d: next((m for m in self.api("GET", f"/api/v1/tickets/{ticket}")["messages"]
+                                                 if m["internal"] and m["attachments"]), None))
+        self.assertEqual([(a["filename"], a["size"]) for a in note["attachments"]], [("receipt.txt", 24)])
+        self.wait().until(EC.presence_of_element_located((By.LINK_TEXT, "receipt.txt")))
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "ul.chosen-files"), [], "the composer is emptied")
+
     def axe_problems(self):
         """Serious and critical accessibility violations axe-core finds on the page as shown."""
         with open(AXE) as f:

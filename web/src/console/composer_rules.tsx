@@ -92,3 +92,59 @@ export function TagPicker({ tags, value, onChange }: { tags: string[]; value: st
     </div>
   );
 }
+
+// Files go with notes everywhere and with replies by email (other channels answer 422).
+export function takesFiles(ticket: Ticket, internal: boolean): boolean {
+  return internal || ticket.channel === "email";
+}
+
+export interface Attachment {
+  filename: string;
+  content_type: string;
+  content_base64: string;
+}
+
+const MAX_FILES = 20;
+const MAX_BYTES = 25 * 1024 * 1024;  // the API's limit for the files of one message together
+
+async function encode(file: File): Promise<Attachment> {
+  const data = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+  return { filename: file.name, content_type: file.type || "application/octet-stream",
+           content_base64: data.slice(data.indexOf(",") + 1) };
+}
+
+export function toAttachments(files: File[]): Promise<Attachment[]> {
+  return Promise.all(files.map(encode));
+}
+
+// The files chosen for the message being written; each can be taken off before sending.
+export function FilePicker({ files, onChange }: { files: File[]; onChange: (f: File[]) => void }) {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const tooMany = files.length > MAX_FILES || total > MAX_BYTES;
+  return (
+    <div class="file-picker">
+      <label for="files">{t("Attach files")}</label>
+      <input id="files" type="file" multiple onChange={(e) => {
+        const input = e.target as HTMLInputElement;
+        onChange([...files, ...Array.from(input.files ?? [])]);
+        input.value = "";
+      }} />
+      {files.length > 0 && (
+        <ul class="chosen-files">
+          {files.map((f, i) => (
+            <li key={`${f.name}-${i}`}>{f.name} ({Math.ceil(f.size / 1024)} KB){" "}
+              <button type="button" aria-label={`${t("Remove")} ${f.name}`}
+                      onClick={() => onChange(files.filter((_, j) => j !== i))}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {tooMany && <p class="error" role="alert">{t("At most 20 files, 25 MB together.")}</p>}
+    </div>
+  );
+}

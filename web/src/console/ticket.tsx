@@ -6,7 +6,8 @@ import { CustomerPanel } from "./customer";
 import { CustomerHtml } from "./customer_html";
 import { statuses, when } from "./format";
 import { live } from "./live";
-import { replyWindow, TagPicker, TemplatePicker, type ReplyWindow, type TemplateChoice } from "./composer_rules";
+import { FilePicker, replyWindow, TagPicker, takesFiles, TemplatePicker, toAttachments, type ReplyWindow,
+         type TemplateChoice } from "./composer_rules";
 import { navigate, onLink } from "./router";
 import { SlaBadge } from "./sla";
 import { Assignee, GroupPicker, MacroPicker, Merge, Priority, Tags, useViewing } from "./work";
@@ -73,6 +74,7 @@ export function TicketPage({ id }: { id: number }) {
   const [customerTyping, setCustomerTyping] = useState(false);  // a web chat visitor, live
   const [template, setTemplate] = useState<TemplateChoice | null>(null);
   const [tag, setTag] = useState("");
+  const [files, setFiles] = useState<File[]>([]);
   const reply = useRef<HTMLTextAreaElement>(null);
 
   async function load() {
@@ -127,6 +129,7 @@ export function TicketPage({ id }: { id: number }) {
 
   const window_ = ticket ? replyWindow(ticket, ticket.messages) : ({ kind: "open" } as ReplyWindow);
   const byTemplate = !internal && window_.kind === "template";
+  const withFiles = ticket !== null && !byTemplate && takesFiles(ticket, internal);
 
   async function send(e: Event) {
     e.preventDefault();
@@ -142,8 +145,10 @@ export function TicketPage({ id }: { id: number }) {
         : { body: text, internal, seen_message_id: seen };
       if (macroId && !byTemplate) body.macro_id = macroId;
       if (!internal && window_.kind === "tag" && tag) body.tag = tag;
+      if (withFiles && files.length) body.attachments = await toAttachments(files);
       await api("POST", `/api/v1/tickets/${id}/messages`, body);
       edit("");
+      setFiles([]);
       setTyping(false);
       setNotice(internal ? t("Note added.") : t("Reply queued."));
       await load();
@@ -211,6 +216,7 @@ export function TicketPage({ id }: { id: number }) {
             </>
           )}
           {!internal && window_.kind === "tag" && <TagPicker tags={window_.tags} value={tag} onChange={setTag} />}
+          {withFiles && <FilePicker files={files} onChange={setFiles} />}
           <div class="composer-actions">
             <MacroPicker ticketId={id} onPick={(body, mid) => { edit(body); setMacroId(mid); }} />
             <label class="inline"><input type="checkbox" checked={internal}
