@@ -64,7 +64,28 @@ bool counts_on(const SlaSnapshot& s, const SlaMetric& m) {
   return s.running && !m.fulfilled_at && (m.state == State::active || m.state == State::breached);
 }
 
+bool same_course(const SlaSnapshot& earlier, const std::optional<SlaMetric>& a,
+                 const std::optional<SlaMetric>& b, int64_t counted) {
+  if (!a || !b) return !a && !b;
+  int64_t elapsed = a->elapsed_seconds + (counts_on(earlier, *a) ? counted : 0);
+  return a->target_seconds == b->target_seconds && a->state == b->state && a->started_at == b->started_at &&
+         a->due_at == b->due_at && a->warn_at == b->warn_at && a->breached_at == b->breached_at &&
+         a->fulfilled_at == b->fulfilled_at && elapsed == b->elapsed_seconds;
+}
+
 }  // namespace
+
+bool sla_continues(const SlaSnapshot& earlier, const SlaSnapshot& later, const BusinessCalendar* calendar) {
+  if (earlier.policy != later.policy || earlier.running != later.running ||
+      later.computed_at < earlier.computed_at)
+    return false;
+  int64_t counted = later.computed_at == earlier.computed_at ? 0
+                    : calendar ? calendar->open_seconds(earlier.computed_at, later.computed_at)
+                               : later.computed_at - earlier.computed_at;
+  return same_course(earlier, earlier.first_reply, later.first_reply, counted) &&
+         same_course(earlier, earlier.next_reply, later.next_reply, counted) &&
+         same_course(earlier, earlier.resolution, later.resolution, counted);
+}
 
 SlaSnapshot sla_snapshot(const std::string& policy, const SlaClock& clock, int64_t now) {
   return SlaSnapshot{policy, now, clock.running, clock.first_reply, clock.next_reply, clock.resolution};

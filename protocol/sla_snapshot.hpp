@@ -28,6 +28,12 @@ SlaSnapshot sla_snapshot(const std::string& policy, const SlaClock& clock, int64
 std::string encode_sla_snapshot(const SlaSnapshot& s);
 std::optional<SlaSnapshot> decode_sla_snapshot(std::string_view text);
 
+// True when `later` tells nothing `earlier` does not: the same policy, state and times, the
+// counting metrics' elapsed seconds carried on through the calendar (nullptr: 24/7) from
+// earlier.computed_at. render_sla then gives the same from either at any time, so a store may
+// keep `earlier` and skip the write.
+bool sla_continues(const SlaSnapshot& earlier, const SlaSnapshot& later, const BusinessCalendar* calendar);
+
 // The contract's "sla" object at now. calendar: the policy's, nullptr for 24/7.
 std::string render_sla(const SlaSnapshot& s, int64_t now, const BusinessCalendar* calendar);
 

@@ -1,5 +1,7 @@
 #include "storage/sla_store.hpp"
 
+#include <algorithm>
+
 #include "protocol/time.hpp"
 
 namespace touchpoint::storage {
@@ -26,15 +28,13 @@ SlaStore::SlaStore(sqlite3* db, std::shared_ptr<const protocol::SlaPolicies> pol
                  "coalesce(g.name, ''), t.activity, t.created_at, t.group_id, t.assignee_id "
                  "FROM tickets t LEFT JOIN groups g ON g.id = t.group_id WHERE t.id = ?1"),
       tags_(db, "SELECT tag FROM ticket_tags WHERE ticket_id = ?1"),
-      // Status changes before messages of the same second: a customer's message that reopens
-      // a ticket arrives once it is open. Notes, automatic mail and system messages never
-      // start or fulfil a metric.
-      history_(db, "SELECT created_at, 0, new_value FROM events "
-                   "WHERE ticket_id = ?1 AND type = 'ticket.status_changed' "
-                   "UNION ALL SELECT created_at, 1, direction FROM messages "
-                   "WHERE ticket_id = ?1 AND internal = 0 AND automatic IS NULL AND author <> 'system' "
-                   "ORDER BY 1, 2"),
-      stored_(db, "SELECT snapshot FROM ticket_sla WHERE ticket_id = ?1"),
+      // Notes, automatic mail and system messages never start or fulfil a metric. Each read
+      // in its index's order; merged in time order below (cheaper than SQL's UNION ORDER BY).
+      status_history_(db, "SELECT created_at, new_value FROM events "
+                          "WHERE ticket_id = ?1 AND type = 'ticket.status_changed'"),
+      message_history_(db, "SELECT created_at, direction FROM messages WHERE ticket_id = ?1 "
+                           "AND internal = 0 AND automatic IS NULL AND author <> 'system'"),
+      stored_(db, "SELECT snapshot, flag, activity, next_deadline FROM ticket_sla WHERE ticket_id = ?1"),
       upsert_(db, "INSERT INTO ticket_sla(ticket_id, policy, flag, activity, next_deadline, snapshot) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(ticket_id) DO UPDATE SET "
                   "policy = ?2, flag = ?3, activity = ?4, next_deadline = ?5, snapshot = ?6"),
@@ -105,30 +105,42 @@ void SlaStore::refresh(int64_t ticket_id, int64_t now) {
     return;
   }
   std::vector<protocol::SlaHistoryItem> history;
-  history.push_back({created_at, protocol::SlaHistoryItem::Kind::status, "new"});
   {
-    StmtUse q(history_);
+    StmtUse q(status_history_);
     q->bind(1, ticket_id);
-    while (q->step()) {
-      protocol::SlaHistoryItem item;
-      item.at = q->int64(0);
-      if (q->int64(1) == 0) {
-        item.kind = protocol::SlaHistoryItem::Kind::status;
-        item.status = q->text(2);
-      } else {
-        item.kind = q->text(2) == "in" ? protocol::SlaHistoryItem::Kind::customer_message
-                                       : protocol::SlaHistoryItem::Kind::agent_reply;
-      }
-      history.push_back(std::move(item));
-    }
+    while (q->step()) history.push_back({q->int64(0), protocol::SlaHistoryItem::Kind::status, q->text(1)});
   }
+  {
+    StmtUse q(message_history_);
+    q->bind(1, ticket_id);
+    while (q->step())
+      history.push_back({q->int64(0), q->text(1) == "in" ? protocol::SlaHistoryItem::Kind::customer_message
+                                                         : protocol::SlaHistoryItem::Kind::agent_reply, ""});
+  }
+  // Time order; in the same second a status change comes before a message (a customer's
+  // message that reopens a ticket arrives once it is open), otherwise the order written.
+  std::stable_sort(history.begin(), history.end(), [](const auto& a, const auto& b) {
+    bool a_status = a.kind == protocol::SlaHistoryItem::Kind::status;
+    bool b_status = b.kind == protocol::SlaHistoryItem::Kind::status;
+    return a.at != b.at ? a.at < b.at : a_status && !b_status;
+  });
+  history.insert(history.begin(), {created_at, protocol::SlaHistoryItem::Kind::status, "new"});
   protocol::SlaClock clock = protocol::sla_clock(history, policy->targets, now);
   std::optional<protocol::SlaSnapshot> before;
+  std::string stored_flag;
+  int64_t stored_activity = 0;
+  std::optional<int64_t> stored_deadline;
   {
     StmtUse q(stored_);
     q->bind(1, ticket_id);
-    if (q->step()) before = protocol::decode_sla_snapshot(q->text(0));
+    if (q->step()) {
+      before = protocol::decode_sla_snapshot(q->text(0));
+      stored_flag = q->text(1);
+      stored_activity = q->int64(2);
+      stored_deadline = q->opt_int64(3);
+    }
   }
+  std::size_t notices_before = pending_.notices.size();
   protocol::SlaSnapshot after = protocol::sla_snapshot(policy->name, clock, now);
   int64_t before_at = before ? before->computed_at : 0;
 
@@ -164,6 +176,13 @@ void SlaStore::refresh(int64_t ticket_id, int64_t now) {
   bool queued = status != "solved" && status != "closed";
   const char* flag = queued ? protocol::sla_flag(clock, now) : "ok";
   std::optional<int64_t> deadline = status == "closed" ? std::nullopt : clock.next_deadline;
+  // Most writes to a ticket (a customer's "any news?") leave its clock on the course stored:
+  // then the row stays as it is (no index, WAL or counter work). The flagged queue's order
+  // (activity) matters only for flagged tickets.
+  if (before && pending_.notices.size() == notices_before && stored_flag == flag &&
+      stored_deadline == deadline && (stored_activity == activity || stored_flag == "ok") &&
+      protocol::sla_continues(*before, after, policy->targets.calendar))
+    return;
   upsert_.bind(1, ticket_id).bind(2, policy->name).bind(3, flag).bind(4, activity);
   upsert_.bind(5, deadline).bind(6, protocol::encode_sla_snapshot(after)).run();
   auto& earliest = pending_.earliest_deadline;

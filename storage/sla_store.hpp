@@ -65,7 +65,7 @@ class SlaStore {
 
   Stmt facts_;
   Stmt tags_;
-  Stmt history_;
+  Stmt status_history_, message_history_;
   Stmt stored_;
   Stmt upsert_;
   Stmt drop_;

@@ -34,6 +34,34 @@ TEST(SlaSnapshot, RoundTripsAndRendersARunningClockCountingOnThroughTheCalendar)
   EXPECT_FALSE(decode_sla_snapshot("not json"));
 }
 
+TEST(SlaSnapshot, ALaterSnapshotOnTheSameCourseContinuesTheStoredOne) {
+  auto cal = BusinessCalendar::build({"c", "UTC", {"mon-fri 09:00-17:00"}, {}});
+  ASSERT_TRUE(cal);
+  SlaTargets t;
+  t.first_reply = 36000;  // ten open hours: due Tuesday 11:00
+  t.resolution = 86400;
+  t.calendar = &cal.value();
+  int64_t mon_9 = 1795424400;  // Monday 2026-11-23 09:00 UTC
+  std::vector<SlaHistoryItem> h = {{mon_9, Kind::status, "new"}, {mon_9, Kind::customer_message, ""}};
+  auto at = [&](int64_t now) { return sla_snapshot("p", sla_clock(h, t, now), now); };
+  auto stored = at(mon_9 + 600);
+  // The customer writes again at 09:20 and at 18:30 (closed hours): nothing new but time.
+  h.push_back({mon_9 + 1200, Kind::customer_message, ""});
+  EXPECT_TRUE(sla_continues(stored, at(mon_9 + 1200), &cal.value()));
+  h.push_back({mon_9 + 34200, Kind::customer_message, ""});
+  EXPECT_TRUE(sla_continues(stored, at(mon_9 + 34200), &cal.value()));
+  // Counted through the wrong calendar, the elapsed seconds disagree.
+  EXPECT_FALSE(sla_continues(stored, at(mon_9 + 34200), nullptr));
+  // A reply ends the first-reply metric; a pause stops the clocks; another policy is another course.
+  auto replied = h;
+  replied.push_back({mon_9 + 34300, Kind::agent_reply, ""});
+  EXPECT_FALSE(sla_continues(stored, sla_snapshot("p", sla_clock(replied, t, mon_9 + 34300), mon_9 + 34300), &cal.value()));
+  auto paused = h;
+  paused.push_back({mon_9 + 34300, Kind::status, "pending"});
+  EXPECT_FALSE(sla_continues(stored, sla_snapshot("p", sla_clock(paused, t, mon_9 + 34300), mon_9 + 34300), &cal.value()));
+  EXPECT_FALSE(sla_continues(stored, sla_snapshot("q", sla_clock(h, t, mon_9 + 1200), mon_9 + 1200), &cal.value()));
+}
+
 TEST(SlaSnapshot, FlagsAtRiskWithinTheWarningAndBreachedUntilMet) {
   SlaTargets t;
   t.first_reply = 400;  // warns 100 s before
