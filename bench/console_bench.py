@@ -102,9 +102,10 @@ def main():
             older = d.find_elements(By.XPATH, "//button[normalize-space()='Older →']")
             if not older or not older[0].is_enabled():
                 break
-            first = d.find_element(By.CSS_SELECTOR, "ol.tickets li a").text
+            top = "return document.querySelector('ol.tickets li a')?.getAttribute('href')"
+            first = d.execute_script(top)
             older[0].click()
-            wait.until(lambda drv: drv.find_element(By.CSS_SELECTOR, "ol.tickets li a").text != first)
+            wait.until(lambda drv: drv.execute_script(top) not in (None, first))
             if i % 20 == 0:
                 d.execute_script("window.gc && window.gc()")
                 heap.append(d.execute_script("return performance.memory.usedJSHeapSize") / 1e6)
