@@ -87,6 +87,11 @@ bool sla_continues(const SlaSnapshot& earlier, const SlaSnapshot& later, const B
          same_course(earlier, earlier.resolution, later.resolution, counted);
 }
 
+bool sla_waits_for_agent(const SlaSnapshot& s) {
+  auto unanswered = [](const std::optional<SlaMetric>& m) { return m && !m->fulfilled_at; };
+  return unanswered(s.first_reply) || unanswered(s.next_reply);
+}
+
 SlaSnapshot sla_snapshot(const std::string& policy, const SlaClock& clock, int64_t now) {
   return SlaSnapshot{policy, now, clock.running, clock.first_reply, clock.next_reply, clock.resolution};
 }

@@ -34,6 +34,11 @@ std::optional<SlaSnapshot> decode_sla_snapshot(std::string_view text);
 // keep `earlier` and skip the write.
 bool sla_continues(const SlaSnapshot& earlier, const SlaSnapshot& later, const BusinessCalendar* calendar);
 
+// The clock waits for an agent's answer (a first reply or a next reply not yet given). A
+// customer message written now, at or after computed_at, is then no change at all to
+// sla_clock: the snapshot stays right. False when the policy measures neither reply.
+bool sla_waits_for_agent(const SlaSnapshot& s);
+
 // The contract's "sla" object at now. calendar: the policy's, nullptr for 24/7.
 std::string render_sla(const SlaSnapshot& s, int64_t now, const BusinessCalendar* calendar);
 

@@ -55,9 +55,20 @@ void SlaStore::use(std::shared_ptr<const protocol::SlaPolicies> policies, SlaSin
 
 void SlaStore::before_commit(int64_t now) {
   if (marked_.empty()) return;
-  std::set<int64_t> tickets;
+  std::map<int64_t, bool> tickets;
   tickets.swap(marked_);
-  for (int64_t id : tickets) refresh(id, now);
+  for (const auto& [id, full] : tickets)
+    if (full || !waits_for_agent(id)) refresh(id, now);
+}
+
+// The stored clock (unflagged: the flagged queue's order is the ticket's activity) waits for
+// an agent's answer, so another customer message leaves it as it is.
+bool SlaStore::waits_for_agent(int64_t ticket_id) {
+  StmtUse q(stored_);
+  q->bind(1, ticket_id);
+  if (!q->step() || q->text(1) != "ok") return false;
+  auto stored = protocol::decode_sla_snapshot(q->text(0));
+  return stored && protocol::sla_waits_for_agent(*stored);
 }
 
 void SlaStore::after_commit() {

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,7 +32,12 @@ class SlaStore {
   bool enabled() const { return !policies_->empty(); }
   // This ticket changed in the current transaction.
   void mark(int64_t ticket_id) {
-    if (enabled()) marked_.insert(ticket_id);
+    if (enabled()) marked_[ticket_id] = true;
+  }
+  // Its only change (so far) is a customer message written now: while the clock waits for an
+  // agent already, that changes nothing (protocol::sla_waits_for_agent), and costs one read.
+  void mark_customer_message(int64_t ticket_id) {
+    if (enabled()) marked_.try_emplace(ticket_id, false);
   }
   // Just before the outermost COMMIT: recomputes the marked tickets' clocks.
   void before_commit(int64_t now);
@@ -54,13 +59,14 @@ class SlaStore {
 
  private:
   void refresh(int64_t ticket_id, int64_t now);
+  bool waits_for_agent(int64_t ticket_id);
   void note(int64_t ticket_id, const char* type, const char* metric, int64_t due_at,
             const std::string& why, int64_t now);
 
   sqlite3* db_;
   std::shared_ptr<const protocol::SlaPolicies> policies_;
   SlaSink sink_;
-  std::set<int64_t> marked_;
+  std::map<int64_t, bool> marked_;  // ticket → needs a full recompute
   SlaCommitted pending_;
 
   Stmt facts_;

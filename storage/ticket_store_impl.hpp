@@ -217,9 +217,12 @@ struct TicketStore::Impl {
   int64_t last_activity = 0;
   int64_t next_activity() { return ++last_activity; }
   // Every change to a ticket passes here, so its SLA clock is computed again at COMMIT.
-  void touch(int64_t ticket_id, int64_t now) {
+  void touch(int64_t ticket_id, int64_t now, bool customer_message = false) {
     touch_ticket.bind(1, ticket_id).bind(2, now).bind(3, next_activity()).run();
-    sla.mark(ticket_id);
+    if (customer_message)
+      sla.mark_customer_message(ticket_id);
+    else
+      sla.mark(ticket_id);
   }
 
   struct TicketState {
@@ -514,7 +517,7 @@ struct TicketStore::Impl {
       change_status(r.ticket_id, *status, "open", "customer", std::nullopt, now);
       r.ticket_reopened = true;
     } else {
-      touch(r.ticket_id, now);
+      touch(r.ticket_id, now, /*customer_message=*/true);
     }
 
     std::optional<std::string> raw_sha256, full_body, rule, why_automatic;

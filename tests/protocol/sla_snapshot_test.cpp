@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "protocol/service_stats.hpp"
 #include "protocol/sla_policy.hpp"
 
@@ -60,6 +62,41 @@ TEST(SlaSnapshot, ALaterSnapshotOnTheSameCourseContinuesTheStoredOne) {
   paused.push_back({mon_9 + 34300, Kind::status, "pending"});
   EXPECT_FALSE(sla_continues(stored, sla_snapshot("p", sla_clock(paused, t, mon_9 + 34300), mon_9 + 34300), &cal.value()));
   EXPECT_FALSE(sla_continues(stored, sla_snapshot("q", sla_clock(h, t, mon_9 + 1200), mon_9 + 1200), &cal.value()));
+}
+
+TEST(SlaSnapshot, ACustomerMessageWhileTheClockWaitsForAnAgentChangesNothing) {
+  std::mt19937_64 rng(7);
+  const char* statuses[] = {"open", "pending", "on_hold", "solved", "open", "new"};
+  SlaTargets t;
+  t.first_reply = 1800;
+  t.next_reply = 900;
+  t.resolution = 20000;
+  int waiting = 0;
+  for (int round = 0; round < 500; ++round) {
+    int64_t at = 1'800'000'000;
+    std::vector<SlaHistoryItem> h = {{at, Kind::status, "new"}, {at, Kind::customer_message, ""}};
+    for (int i = 0; i < static_cast<int>(rng() % 10); ++i) {
+      at += static_cast<int64_t>(rng() % 3000);
+      auto kind = rng() % 3;
+      h.push_back({at, kind == 0 ? Kind::customer_message : kind == 1 ? Kind::agent_reply : Kind::status,
+                   kind == 2 ? statuses[rng() % 6] : ""});
+    }
+    int64_t computed = at + static_cast<int64_t>(rng() % 3000);
+    if (!sla_waits_for_agent(sla_snapshot("p", sla_clock(h, t, computed), computed))) continue;
+    ++waiting;
+    int64_t now = computed + static_cast<int64_t>(rng() % 5000);
+    auto with = h;
+    with.push_back({now, Kind::customer_message, ""});
+    EXPECT_EQ(encode_sla_snapshot(sla_snapshot("p", sla_clock(with, t, now), now)),
+              encode_sla_snapshot(sla_snapshot("p", sla_clock(h, t, now), now)))
+        << "round " << round;
+  }
+  EXPECT_GT(waiting, 100);
+  // A policy that measures no reply cannot tell: the store computes the clock again.
+  SlaTargets resolution_only;
+  resolution_only.resolution = 20000;
+  std::vector<SlaHistoryItem> h = {{0, Kind::status, "new"}, {0, Kind::customer_message, ""}};
+  EXPECT_FALSE(sla_waits_for_agent(sla_snapshot("p", sla_clock(h, resolution_only, 10), 10)));
 }
 
 TEST(SlaSnapshot, FlagsAtRiskWithinTheWarningAndBreachedUntilMet) {
