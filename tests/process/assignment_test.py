@@ -7,7 +7,6 @@ unknown placeholder). A bad [routing] table stops serve naming the key.
 
 usage: assignment_test.py path/to/touchpoint
 """
-import json
 import os
 import shutil
 import sys
@@ -15,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Touchpoint, post_message, serve_fails, temp_dir  # noqa: E402
+from harness import Touchpoint, api_call, post_message, serve_fails, temp_dir  # noqa: E402
 from ws_client import WsClient  # noqa: E402
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
@@ -49,15 +48,7 @@ class AssignmentTest(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def call(self, token, method, path, body=None):
-        conn = self.server.connection()
-        headers = {"Authorization": "Bearer " + token} if token else {}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        res = conn.getresponse()
-        out = res.status, json.loads(res.read() or b"null")
-        conn.close()
-        return out
+        return api_call(self.server, method, path, body, token)
 
     def login(self, email, password):
         status, body = self.call(None, "POST", "/api/v1/auth/login", {"email": email, "password": password})

@@ -7,7 +7,6 @@ next start with breached_at = its due time; supervisors get stats.updated.
 usage: sla_test.py path/to/touchpoint
 """
 import calendar
-import json
 import os
 import shutil
 import sys
@@ -15,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Touchpoint, post_message, temp_dir  # noqa: E402
+from harness import Touchpoint, api_call, post_message, sign_in, temp_dir  # noqa: E402
 from ws_client import WsClient  # noqa: E402
 
 CONFIG = """
@@ -62,11 +61,7 @@ class SlaTest(unittest.TestCase):
         # An offset, not a fixed start: a restart continues the same faked time.
         self.offset = FRIDAY_EVENING - int(time.time())
         self.server = self.start()
-        conn = self.server.connection()
-        conn.request("POST", "/api/v1/auth/login",
-                     json.dumps({"email": "boss@acme.test", "password": "boss-password-1"}),
-                     {"Content-Type": "application/json"})
-        self.token = json.loads(conn.getresponse().read())["token"]
+        self.token = sign_in(self.server)
 
     def tearDown(self):
         if self.server.proc.poll() is None:
@@ -81,15 +76,7 @@ class SlaTest(unittest.TestCase):
                           prefix=("faketime", "-f", f"{self.offset:+d}s"))
 
     def call(self, method, path, body=None):
-        conn = self.server.connection()
-        headers = {"Authorization": "Bearer " + self.token}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        res = conn.getresponse()
-        out = res.status, json.loads(res.read() or b"null")
-        conn.close()
-        return out
+        return api_call(self.server, method, path, body, self.token)
 
     def ingest(self, message_id, thread):
         status, body = post_message(self.server.connection(), message_id, "cust-" + thread, thread=thread)
