@@ -140,6 +140,32 @@ std::string encode_queue_stats(QueueStats s) {
   return {buf.GetString(), buf.GetSize()};
 }
 
+std::string encode_queue_counts(const QueueCounts& c) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  for (auto [key, n] : {std::pair{"open", c.open}, {"mine", c.mine}, {"unassigned", c.unassigned},
+                        {"sla_at_risk", c.sla_at_risk}, {"sla_breached", c.sla_breached}}) {
+    w.Key(key);
+    w.Int64(n);
+  }
+  w.Key("groups");
+  w.StartArray();
+  for (const auto& g : c.groups) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(g.id);
+    w.Key("name");
+    str(w, g.name);
+    w.Key("open");
+    w.Int64(g.open);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
 std::string queue_stats_metrics(const QueueStats& s) {
   std::string out;
   auto gauge = [&](const char* name, const char* help) {

@@ -47,7 +47,20 @@ struct QueueStats {
   ServiceFigures today;
 };
 
+// GET /api/v1/queues: the console's queues and how many open tickets each holds, for any
+// agent ("mine" is the caller's), from the same counters as QueueStats.
+struct QueueCounts {
+  struct Group {
+    int64_t id = 0;
+    std::string name;
+    int64_t open = 0;
+  };
+  int64_t open = 0, mine = 0, unassigned = 0, sla_at_risk = 0, sla_breached = 0;
+  std::vector<Group> groups;  // every group, by name
+};
+
 std::string encode_queue_stats(QueueStats s);
+std::string encode_queue_counts(const QueueCounts& c);
 // The same figures as Prometheus gauges (touchpoint_queue_*), for /metrics.
 std::string queue_stats_metrics(const QueueStats& s);
 std::string encode_service_report(std::vector<ServiceFigures> rows);

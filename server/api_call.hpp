@@ -97,6 +97,7 @@ void merge_customer(const CallPtr& c);
 void unmerge_customer(const CallPtr& c);
 // api_admin.cpp
 void queue_stats(const CallPtr& c);     // api_stats.cpp
+void queue_counts(const CallPtr& c);
 void service_report(const CallPtr& c);
 void satisfaction_report(const CallPtr& c);
 void customer_experience(const CallPtr& c);  // api_experience.cpp

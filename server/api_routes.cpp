@@ -38,6 +38,7 @@ const std::vector<Route>& routes() {
       {{"POST", "/api/v1/customers/{id}/unmerge", "agent"}, unmerge_customer},
       {{"GET", "/api/v1/live", "agent"}, live_without_upgrade},
       {{"GET", "/api/v1/stats/queues", "supervisor"}, queue_stats},
+      {{"GET", "/api/v1/queues", "agent"}, queue_counts},
       {{"GET", "/api/v1/reports/service", "supervisor"}, service_report},
       {{"GET", "/api/v1/stats/satisfaction", "supervisor"}, satisfaction_report},
       {{"GET", "/api/v1/groups", "agent"}, list_groups},

@@ -1,4 +1,5 @@
-// Supervisors' figures: live queue statistics and service reports over a period.
+// Queue figures: the agents' queue counts, supervisors' live queue statistics and service
+// reports over a period.
 #include <algorithm>
 
 #include "protocol/query_string.hpp"
@@ -67,6 +68,12 @@ void queue_stats(const CallPtr& c) {
         add_presence(c->app, s);
         c->respond(json(200, protocol::encode_queue_stats(std::move(s))));
       });
+}
+
+void queue_counts(const CallPtr& c) {
+  read<protocol::QueueCounts>(
+      c, [agent = c->who.agent_id](storage::TicketReader& r) { return r.queue_counts(agent); },
+      [c](protocol::QueueCounts counts) { c->respond(json(200, protocol::encode_queue_counts(counts))); });
 }
 
 void service_report(const CallPtr& c) {

@@ -158,4 +158,40 @@ Result<protocol::QueueStats> TicketReader::queue_stats(int64_t now) {
   });
 }
 
+Result<protocol::QueueCounts> TicketReader::queue_counts(int64_t agent_id) {
+  return guarded([&]() -> Result<protocol::QueueCounts> {
+    protocol::QueueCounts c;
+    ReadSnapshot snapshot(connection());
+    {
+      Stmt& q = cached("SELECT sum(n) FROM status_counts WHERE status NOT IN ('solved', 'closed')");
+      StmtUse use(q);
+      if (q.step()) c.open = q.int64(0);
+    }
+    std::map<std::string, int64_t> by_group;
+    {
+      Stmt& q = cached("SELECT dim, key, n FROM queue_counts "
+                       "WHERE dim IN ('unassigned', 'sla', 'group') OR (dim = 'assignee' AND key = ?1)");
+      StmtUse use(q);
+      q.bind(1, std::to_string(agent_id));
+      while (q.step()) {
+        std::string dim = q.text(0), key = q.text(1);
+        int64_t n = q.int64(2);
+        if (dim == "unassigned") c.unassigned = n;
+        else if (dim == "assignee") c.mine = n;
+        else if (dim == "group") by_group[key] = n;
+        else if (key == "at_risk") c.sla_at_risk = n;
+        else if (key == "breached") c.sla_breached = n;
+      }
+    }
+    Stmt& q = cached("SELECT id, name FROM groups ORDER BY name");
+    StmtUse use(q);
+    while (q.step()) {
+      auto id = q.int64(0);
+      auto it = by_group.find(std::to_string(id));
+      c.groups.push_back({id, q.text(1), it == by_group.end() ? 0 : it->second});
+    }
+    return c;
+  });
+}
+
 }  // namespace touchpoint::storage

@@ -149,6 +149,8 @@ class TicketReader {
   // Queue statistics from the counters kept in the write transaction (stats_reader.cpp); the
   // agents' presence is the server's to fill in.
   Result<protocol::QueueStats> queue_stats(int64_t now);
+  // The console's queue counts for this agent: counters only, no scan.
+  Result<protocol::QueueCounts> queue_counts(int64_t agent_id);
   Result<std::vector<protocol::ServiceFigures>> service_report(const ServiceQuery& q);
   // The experience record (experience_reader.cpp): not_found for an unknown customer.
   Result<Experience> experience(int64_t customer_id, const JourneyQuery& q);

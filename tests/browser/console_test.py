@@ -18,6 +18,7 @@ import unittest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -250,6 +251,28 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual([(a["filename"], a["size"]) for a in note["attachments"]], [("receipt.txt", 24)])
         self.wait().until(EC.presence_of_element_located((By.LINK_TEXT, "receipt.txt")))
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "ul.chosen-files"), [], "the composer is emptied")
+
+    def test_9_queues_show_their_counts_live_and_slash_searches(self):
+        self.sign_in()
+
+        def count(label):
+            return int(self.driver.execute_script(
+                "for (const b of document.querySelectorAll('nav.views button'))"
+                "  if (b.firstChild.textContent === arguments[0]) return b.querySelector('.count')?.textContent;"
+                "return null;", label) or -1)
+
+        self.wait().until(lambda d: count("Unassigned") >= 0)
+        before = count("Unassigned")
+        self.post("m-count", "Count me in", "a zebracorn was seen", customer="cust-9")
+        self.wait().until(lambda d: count("Unassigned") == before + 1)
+        self.driver.find_element(By.TAG_NAME, "body").send_keys("/")
+        self.wait().until(lambda d: d.switch_to.active_element.get_attribute("id") == "search")
+        self.driver.switch_to.active_element.send_keys("zebracorn" + Keys.ENTER)
+        # Read in one script: the list re-renders while it settles.
+        rows = "return [...document.querySelectorAll('ol.tickets a')].map((a) => a.textContent)"
+        self.wait().until(lambda d: d.execute_script(rows) == ["Count me in"])
+        current = self.driver.find_element(By.CSS_SELECTOR, "nav.views button[aria-pressed='true']").text
+        self.assertEqual(current, "Search: zebracorn")
 
     def axe_problems(self):
         """Serious and critical accessibility violations axe-core finds on the page as shown."""

@@ -154,6 +154,40 @@ TEST_F(ApiTest, SupervisorsSeeQueueCounts) {
             400);
 }
 
+TEST_F(ApiTest, AgentsSeeTheirQueuesCounted) {
+  auto counts = [&](const char* key) {
+    auto r = call(http::verb::get, "/api/v1/queues", agent_token_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r.body)[key].GetInt64();
+  };
+  int64_t open = counts("open"), unassigned = counts("unassigned"), mine = counts("mine");
+  int64_t ticket = new_ticket();
+  EXPECT_EQ(counts("open"), open + 1);
+  EXPECT_EQ(counts("unassigned"), unassigned + 1);
+  auto id = std::to_string(ticket);
+  ASSERT_EQ(call(http::verb::patch, "/api/v1/tickets/" + id, agent_token_,
+                 R"({"assignee":)" + std::to_string(agent_id_) + "}").status, 200);
+  EXPECT_EQ(counts("mine"), mine + 1);
+  EXPECT_EQ(counts("unassigned"), unassigned);
+  // Every group, with the open tickets in it.
+  auto group = parse(call(http::verb::post, "/api/v1/groups", admin_token_, R"({"name":"Counted"})").body)["id"].GetInt64();
+  ASSERT_EQ(call(http::verb::patch, "/api/v1/tickets/" + id, agent_token_,
+                 R"({"group":)" + std::to_string(group) + "}").status, 200);
+  auto all = parse(call(http::verb::get, "/api/v1/queues", agent_token_).body);
+  bool found = false;
+  for (const auto& g : all["groups"].GetArray()) {
+    if (g["id"].GetInt64() != group) continue;
+    found = true;
+    EXPECT_EQ(std::string(g["name"].GetString()), "Counted");
+    EXPECT_EQ(g["open"].GetInt64(), 1);
+  }
+  EXPECT_TRUE(found);
+  ASSERT_EQ(call(http::verb::patch, "/api/v1/tickets/" + id, agent_token_, R"({"status":"solved"})").status, 200);
+  EXPECT_EQ(counts("open"), open);
+  EXPECT_EQ(counts("mine"), mine);
+  EXPECT_EQ(call(http::verb::get, "/api/v1/queues", "").status, 401);
+}
+
 TEST_F(ApiTest, AdminsManageGroupsAndTicketsJoinThem) {
   auto created = call(http::verb::post, "/api/v1/groups", admin_token_, R"({"name":"Billing"})");
   ASSERT_EQ(created.status, 201) << created.body;

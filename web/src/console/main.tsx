@@ -17,6 +17,7 @@ import { language, languages, setLanguage, t } from "./i18n";
 const shortcuts: [string, string][] = [
   ["j / k", "next / previous ticket in the queue"],
   ["Enter", "open the selected ticket"],
+  ["/", "search tickets (in the queue)"],
   ["r", "reply"],
   ["n", "internal note"],
   ["s", "solve the ticket"],
