@@ -13,6 +13,7 @@ import console_test  # noqa: E402
 from console_test import button, by_label  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 
 class ConsoleShots(console_test.ConsoleTest):
@@ -39,6 +40,12 @@ class ConsoleShots(console_test.ConsoleTest):
         self.driver.get(self.base + "/dashboard")
         self.wait().until(EC.presence_of_element_located((By.XPATH, "//dt[normalize-space()='Open tickets']")))
         self.driver.save_screenshot(f"{OUT}/dashboard.png")
+        # The same in Italian: labels, dates and the empty states follow the language.
+        Select(self.driver.find_element(By.CSS_SELECTOR, "label.language select")).select_by_value("it")
+        self.driver.get(self.base + "/")
+        self.wait().until(EC.presence_of_element_located((By.XPATH, "//button[normalize-space()='Cerca']")))
+        self.driver.save_screenshot(f"{OUT}/queue-it.png")
+        Select(self.driver.find_element(By.CSS_SELECTOR, "label.language select")).select_by_value("en")
 
 
 class ChatShots(chat_test.ChatWidgetTest):

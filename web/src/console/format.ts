@@ -4,10 +4,12 @@ import { language } from "./i18n";
 export function ago(iso: string | null | undefined): string {
   if (!iso) return "";
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86400)}d ago`;
+  // In the console's language ("3 min fa", "hace 2 h"), short.
+  const rtf = new Intl.RelativeTimeFormat(language(), { style: "narrow", numeric: "always" });
+  if (s < 60) return rtf.format(-s, "second");
+  if (s < 3600) return rtf.format(-Math.floor(s / 60), "minute");
+  if (s < 86400) return rtf.format(-Math.floor(s / 3600), "hour");
+  return rtf.format(-Math.floor(s / 86400), "day");
 }
 
 export function duration(seconds: number | null | undefined): string {
