@@ -7,16 +7,19 @@ JS heap while paging through the queue with its cursor. Prints figures; asserts 
 import argparse
 import gzip
 import json
+import os
 import re
 import statistics
+import sys
 import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "browser"))
+from browser import headless_chromium  # noqa: E402
 
 
 def fetch(url):
@@ -52,12 +55,7 @@ def main():
     print(f"== console: first load {sum(sizes.values()) / 1024:.1f} KB gzipped JS+CSS "
           + ", ".join(f"{p.split('/')[-1]} {n / 1024:.1f} KB" for p, n in sizes.items()))
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900", "--enable-precise-memory-info", "--js-flags=--expose-gc"):
-        options.add_argument(arg)
-    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    d = headless_chromium("--enable-precise-memory-info", "--js-flags=--expose-gc")
     wait = WebDriverWait(d, 60)
     try:
         d.get(base + "/")

@@ -8,7 +8,6 @@ chat; the widget has no serious or critical accessibility violation (axe-core).
 usage: chat_test.py path/to/touchpoint
 """
 import http.server
-import json
 import os
 import shutil
 import sys
@@ -16,15 +15,15 @@ import threading
 import time
 import unittest
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "process"))
-from harness import Touchpoint, free_port, temp_dir  # noqa: E402
+from harness import Touchpoint, api_call, free_port, sign_in, temp_dir  # noqa: E402
+
+from browser import headless_chromium  # noqa: E402
 
 ADMIN = {"TOUCHPOINT_ADMIN_EMAIL": "boss@acme.test", "TOUCHPOINT_ADMIN_PASSWORD": "boss-password-1"}
 WAIT = 30
@@ -78,12 +77,7 @@ website_token = "wt_site"
 allowed_origins = ["{cls.shop.origin}"]
 """
         cls.server = cls.start_server()
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1280,900"):
-            options.add_argument(arg)
-        cls.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        cls.driver = headless_chromium()
 
     @classmethod
     def start_server(cls):
@@ -102,19 +96,7 @@ allowed_origins = ["{cls.shop.origin}"]
         return WebDriverWait(self.driver, WAIT)
 
     def api(self, method, path, body=None):
-        conn = self.server.connection()
-        conn.request("POST", "/api/v1/auth/login",
-                     json.dumps({"email": "boss@acme.test", "password": "boss-password-1"}),
-                     {"Content-Type": "application/json"})
-        token = json.loads(conn.getresponse().read())["token"]
-        headers = {"Authorization": "Bearer " + token}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        res = conn.getresponse()
-        out = json.loads(res.read() or b"null")
-        conn.close()
-        return res.status, out
+        return api_call(self.server, method, path, body, sign_in(self.server))
 
     def thread(self):
         status, body = self.api("GET", "/api/v1/tickets?status=new,open,pending,on_hold,solved")

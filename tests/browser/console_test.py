@@ -9,21 +9,20 @@ usage: console_test.py path/to/touchpoint
 import hashlib
 import hmac
 import http.client
-import json
 import os
 import shutil
 import sys
 import unittest
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "process"))
-from harness import API_CONFIG, Touchpoint, temp_dir  # noqa: E402
+from harness import API_CONFIG, Touchpoint, api_call, post_message, sign_in, temp_dir  # noqa: E402
+
+from browser import headless_chromium  # noqa: E402
 
 CONFIG = API_CONFIG + """
 [[channel]]
@@ -69,12 +68,7 @@ class ConsoleTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = temp_dir()
         cls.server = Touchpoint(BINARY, cls.dir + "/data", CONFIG, extra_env=ADMIN)
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1280,900"):
-            options.add_argument(arg)
-        cls.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        cls.driver = headless_chromium()
         cls.base = f"http://127.0.0.1:{cls.server.port}"
 
     @classmethod
@@ -87,29 +81,13 @@ class ConsoleTest(unittest.TestCase):
         return WebDriverWait(self.driver, WAIT)
 
     def post(self, message_id, subject, text, html=None, customer="cust-1"):
-        body = {"message_id": message_id, "subject": subject, "text": text, "from": {"id": customer}}
-        if html:
-            body["html"] = html
-        conn = self.server.connection()
-        conn.request("POST", "/webhooks/api/crm", json.dumps(body),
-                     {"Content-Type": "application/json", "Authorization": "Bearer s3cret"})
-        res = conn.getresponse()
-        out = json.loads(res.read())
-        conn.close()
-        self.assertEqual(res.status, 200, out)
+        fields = {"subject": subject, **({"html": html} if html else {})}
+        status, out = post_message(self.server.connection(), message_id, customer, text, **fields)
+        self.assertEqual(status, 200, out)
         return out["ticket_id"]
 
     def api(self, method, path):
-        conn = self.server.connection()
-        conn.request("POST", "/api/v1/auth/login",
-                     json.dumps({"email": "boss@acme.test", "password": "boss-password-1"}),
-                     {"Content-Type": "application/json"})
-        token = json.loads(conn.getresponse().read())["token"]
-        conn.request(method, path, headers={"Authorization": "Bearer " + token})
-        res = conn.getresponse()
-        out = json.loads(res.read())
-        conn.close()
-        return out
+        return api_call(self.server, method, path, token=sign_in(self.server))[1]
 
     def sign_in(self):
         self.driver.get(self.base + "/")

@@ -90,8 +90,9 @@ token = "s3cret"
 """
 
 
-def post_message(conn, message_id, customer, text="hello", thread=None):
-    body = {"message_id": message_id, "text": text, "from": {"id": customer}}
+def post_message(conn, message_id, customer, text="hello", thread=None, **fields):
+    """A message through the API channel "crm" (fields: subject, html, ...): (status, body)."""
+    body = {"message_id": message_id, "text": text, "from": {"id": customer}, **fields}
     if thread:
         body["thread"] = thread
     conn.request("POST", "/webhooks/api/crm", json.dumps(body),
