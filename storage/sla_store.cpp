@@ -57,18 +57,21 @@ void SlaStore::before_commit(int64_t now) {
   if (marked_.empty()) return;
   std::map<int64_t, bool> tickets;
   tickets.swap(marked_);
-  for (const auto& [id, full] : tickets)
-    if (full || !waits_for_agent(id)) refresh(id, now);
+  for (const auto& [id, full] : tickets) {
+    auto row = stored_clock(id);
+    // Only a customer message, and the stored clock (unflagged: the flagged queue's order is
+    // the ticket's activity) waits for an agent's answer already: nothing to compute.
+    if (!full && row && row->flag == "ok" && row->snapshot && protocol::sla_waits_for_agent(*row->snapshot))
+      continue;
+    refresh(id, now, std::move(row));
+  }
 }
 
-// The stored clock (unflagged: the flagged queue's order is the ticket's activity) waits for
-// an agent's answer, so another customer message leaves it as it is.
-bool SlaStore::waits_for_agent(int64_t ticket_id) {
+std::optional<SlaStore::StoredClock> SlaStore::stored_clock(int64_t ticket_id) {
   StmtUse q(stored_);
   q->bind(1, ticket_id);
-  if (!q->step() || q->text(1) != "ok") return false;
-  auto stored = protocol::decode_sla_snapshot(q->text(0));
-  return stored && protocol::sla_waits_for_agent(*stored);
+  if (!q->step()) return std::nullopt;
+  return StoredClock{protocol::decode_sla_snapshot(q->text(0)), q->text(1), q->int64(2), q->opt_int64(3)};
 }
 
 void SlaStore::after_commit() {
@@ -89,7 +92,7 @@ void SlaStore::note(int64_t ticket_id, const char* type, const char* metric, int
   pending_.notices.push_back({ticket_id, type, metric, due_at});
 }
 
-void SlaStore::refresh(int64_t ticket_id, int64_t now) {
+void SlaStore::refresh(int64_t ticket_id, int64_t now, std::optional<StoredClock> row) {
   protocol::SlaTicketFacts facts;
   std::string status;
   int64_t activity = 0, created_at = 0;
@@ -137,20 +140,7 @@ void SlaStore::refresh(int64_t ticket_id, int64_t now) {
   });
   history.insert(history.begin(), {created_at, protocol::SlaHistoryItem::Kind::status, "new"});
   protocol::SlaClock clock = protocol::sla_clock(history, policy->targets, now);
-  std::optional<protocol::SlaSnapshot> before;
-  std::string stored_flag;
-  int64_t stored_activity = 0;
-  std::optional<int64_t> stored_deadline;
-  {
-    StmtUse q(stored_);
-    q->bind(1, ticket_id);
-    if (q->step()) {
-      before = protocol::decode_sla_snapshot(q->text(0));
-      stored_flag = q->text(1);
-      stored_activity = q->int64(2);
-      stored_deadline = q->opt_int64(3);
-    }
-  }
+  std::optional<protocol::SlaSnapshot> before = row ? row->snapshot : std::nullopt;
   std::size_t notices_before = pending_.notices.size();
   protocol::SlaSnapshot after = protocol::sla_snapshot(policy->name, clock, now);
   int64_t before_at = before ? before->computed_at : 0;
@@ -190,8 +180,8 @@ void SlaStore::refresh(int64_t ticket_id, int64_t now) {
   // Most writes to a ticket (a customer's "any news?") leave its clock on the course stored:
   // then the row stays as it is (no index, WAL or counter work). The flagged queue's order
   // (activity) matters only for flagged tickets.
-  if (before && pending_.notices.size() == notices_before && stored_flag == flag &&
-      stored_deadline == deadline && (stored_activity == activity || stored_flag == "ok") &&
+  if (before && pending_.notices.size() == notices_before && row->flag == flag &&
+      row->deadline == deadline && (row->activity == activity || row->flag == "ok") &&
       protocol::sla_continues(*before, after, policy->targets.calendar))
     return;
   upsert_.bind(1, ticket_id).bind(2, policy->name).bind(3, flag).bind(4, activity);
@@ -208,7 +198,7 @@ std::optional<int64_t> SlaStore::run_due(int64_t now, std::size_t limit) {
     q->bind(1, now).bind(2, static_cast<int64_t>(limit));
     while (q->step()) due.push_back(q->int64(0));
   }
-  for (int64_t id : due) refresh(id, now);
+  for (int64_t id : due) refresh(id, now, stored_clock(id));
   return earliest_deadline();
 }
 
@@ -240,7 +230,7 @@ int64_t SlaStore::adopt_policies(int64_t now) {
     clear.run();
     ids.clear();
   }
-  for (int64_t id : ids) refresh(id, now);
+  for (int64_t id : ids) refresh(id, now, stored_clock(id));
   Stmt keep(db_, "INSERT INTO settings(key, value) VALUES (?1, ?2) "
                  "ON CONFLICT(key) DO UPDATE SET value = ?2");
   keep.bind(1, kFingerprintKey).bind(2, policies_->fingerprint()).run();

@@ -58,8 +58,16 @@ class SlaStore {
   std::optional<int64_t> earliest_deadline();
 
  private:
-  void refresh(int64_t ticket_id, int64_t now);
-  bool waits_for_agent(int64_t ticket_id);
+  // The ticket_sla row as stored (snapshot nullopt if unreadable).
+  struct StoredClock {
+    std::optional<protocol::SlaSnapshot> snapshot;
+    std::string flag;
+    int64_t activity = 0;
+    std::optional<int64_t> deadline;
+  };
+  std::optional<StoredClock> stored_clock(int64_t ticket_id);
+  // Computes the clock again from history; row: the stored one (nullopt: none yet).
+  void refresh(int64_t ticket_id, int64_t now, std::optional<StoredClock> row);
   void note(int64_t ticket_id, const char* type, const char* metric, int64_t due_at,
             const std::string& why, int64_t now);
 
