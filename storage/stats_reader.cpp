@@ -20,6 +20,15 @@ std::map<int64_t, std::string> names(Stmt& q) {
   return out;
 }
 
+// n facts of a metric that counts (a duration's seconds or bucket is the caller's to add).
+void count_fact(protocol::ServiceFigures& r, const std::string& metric, int64_t n) {
+  if (metric == "received") r.tickets += n;
+  else if (metric == "solved") r.solved += n;
+  else if (metric == "reopened") r.reopens += n;
+  else if (metric == "sla_met") r.sla_met += n;
+  else if (metric == "sla_breached") r.sla_breached += n;
+}
+
 }  // namespace
 
 // A period's rows: one day from the exact samples (so a day's report and a recomputation by
@@ -52,15 +61,11 @@ std::map<std::string, protocol::ServiceFigures> TicketReader::exact_rows(const S
     std::string k = by == "day" ? day_text(q.int64(2)) : q.text(2);
     auto& r = rows[k];
     std::string metric = q.text(0);
-    if (metric == "received") ++r.tickets;
-    else if (metric == "solved") {
-      ++r.solved;
-      if (auto sec = q.opt_int64(1)) r.resolution_seconds.push_back(*sec);
-    } else if (metric == "first_reply") {
-      if (auto sec = q.opt_int64(1)) r.first_reply_seconds.push_back(*sec);
-    } else if (metric == "reopened") ++r.reopens;
-    else if (metric == "sla_met") ++r.sla_met;
-    else if (metric == "sla_breached") ++r.sla_breached;
+    count_fact(r, metric, 1);
+    if (auto sec = q.opt_int64(1)) {
+      if (metric == "solved") r.resolution_seconds.push_back(*sec);
+      else if (metric == "first_reply") r.first_reply_seconds.push_back(*sec);
+    }
   }
   return rows;
 }
@@ -77,15 +82,11 @@ std::map<std::string, protocol::ServiceFigures> TicketReader::sketch_rows(const 
     auto& r = rows[k];
     std::string metric = q.text(2);
     int64_t bucket = q.int64(3), n = q.int64(4);
-    if (metric == "received") r.tickets += n;
-    else if (metric == "solved") {
-      r.solved += n;
-      if (bucket >= 0) r.resolution_buckets[bucket] += n;
-    } else if (metric == "first_reply") {
-      if (bucket >= 0) r.first_reply_buckets[bucket] += n;
-    } else if (metric == "reopened") r.reopens += n;
-    else if (metric == "sla_met") r.sla_met += n;
-    else if (metric == "sla_breached") r.sla_breached += n;
+    count_fact(r, metric, n);
+    if (bucket >= 0) {
+      if (metric == "solved") r.resolution_buckets[bucket] += n;
+      else if (metric == "first_reply") r.first_reply_buckets[bucket] += n;
+    }
   }
   return rows;
 }
