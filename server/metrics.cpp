@@ -54,9 +54,15 @@ std::string Metrics::render(const storage::StoreWriter& writer) const {
   out += "# HELP touchpoint_commit_batch_size Writes committed per transaction (group commit).\n";
   out += "# TYPE touchpoint_commit_batch_size histogram\n";
   writer.batch_sizes().render(out, "touchpoint_commit_batch_size");
-  out += "# HELP touchpoint_commit_seconds Time to run and commit one group.\n";
+  out += "# HELP touchpoint_commit_seconds Time to run and commit one group (its fsync apart).\n";
   out += "# TYPE touchpoint_commit_seconds histogram\n";
   writer.commit_seconds().render(out, "touchpoint_commit_seconds");
+  out += "# HELP touchpoint_wal_sync_seconds Time of one fsync of the WAL (it serves every group committed before it).\n";
+  out += "# TYPE touchpoint_wal_sync_seconds histogram\n";
+  writer.sync_seconds().render(out, "touchpoint_wal_sync_seconds");
+  out += "# HELP touchpoint_wal_sync_failures_total fsyncs of the WAL that failed (their groups were answered 'unavailable').\n";
+  out += "# TYPE touchpoint_wal_sync_failures_total counter\n";
+  out += "touchpoint_wal_sync_failures_total " + std::to_string(writer.failed_syncs()) + "\n";
   out += "# HELP touchpoint_wal_bytes Size of the SQLite write-ahead log after the last checkpoint.\n";
   out += "# TYPE touchpoint_wal_bytes gauge\n";
   out += "touchpoint_wal_bytes " + std::to_string(writer.wal_bytes()) + "\n";

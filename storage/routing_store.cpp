@@ -111,11 +111,12 @@ void RoutingStore::before_commit(int64_t now) {
   }
 }
 
-void RoutingStore::after_commit() {
-  if (assigned_.empty()) return;
+std::function<void()> RoutingStore::committed() {
+  if (assigned_.empty()) return {};
   std::vector<int64_t> done;
   done.swap(assigned_);
-  if (sink_) sink_(std::move(done));
+  if (!sink_) return {};
+  return [sink = sink_, done = std::move(done)]() mutable { sink(std::move(done)); };
 }
 
 void RoutingStore::rolled_back() {

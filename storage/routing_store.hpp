@@ -35,7 +35,7 @@ class RoutingStore {
   void slot_freed() { freed_ = enabled(); }
 
   void before_commit(int64_t now);
-  void after_commit();
+  std::function<void()> committed();  // takes the assignments out, as SlaStore
   void rolled_back();
 
   // The oldest waiting tickets, as many as can be given someone now (at most limit looked at).

@@ -74,10 +74,11 @@ std::optional<SlaStore::StoredClock> SlaStore::stored_clock(int64_t ticket_id) {
   return StoredClock{protocol::decode_sla_snapshot(q->text(0)), q->text(1), q->int64(2), q->opt_int64(3)};
 }
 
-void SlaStore::after_commit() {
+std::function<void()> SlaStore::committed() {
   SlaCommitted done;
   std::swap(done, pending_);
-  if (sink_ && (!done.notices.empty() || done.earliest_deadline)) sink_(std::move(done));
+  if (!sink_ || (done.notices.empty() && !done.earliest_deadline)) return {};
+  return [sink = sink_, done = std::move(done)]() mutable { sink(std::move(done)); };
 }
 
 void SlaStore::rolled_back() {

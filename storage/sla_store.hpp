@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <map>
@@ -41,8 +42,9 @@ class SlaStore {
   }
   // Just before the outermost COMMIT: recomputes the marked tickets' clocks.
   void before_commit(int64_t now);
-  // Once COMMIT returned: hands the notices of the transaction to the sink.
-  void after_commit();
+  // Once COMMIT returned: takes the transaction's notices out. Running the answer (empty when
+  // there are none) hands them to the sink; the caller runs it once the commit is durable.
+  std::function<void()> committed();
   // The outermost transaction rolled back: nothing it computed happened.
   void rolled_back();
 

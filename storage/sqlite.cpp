@@ -1,7 +1,17 @@
 #include "storage/sqlite.hpp"
 
+#include <mutex>
+
 namespace touchpoint::storage {
 namespace {
+// Process-wide SQLite settings, applied once before the first connection opens (sqlite3_config
+// is refused after sqlite3_initialize). Memory statistics off: with them on, every allocation
+// inside SQLite takes one global mutex, which profiling showed as ~8% of the writer's time.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 [[noreturn]] void fail(sqlite3* db, int rc) {
   throw SqliteError(rc, std::string("sqlite: ") + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
@@ -24,6 +34,7 @@ bool SqliteError::transient() const {
 }
 
 DbHandle open_db(const std::string& path, bool read_only) {
+  configure_sqlite_once();
   sqlite3* raw = nullptr;
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
               SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread at a time

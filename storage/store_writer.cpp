@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "storage/wal_checkpointer.hpp"
+#include "storage/wal_syncer.hpp"
 
 namespace touchpoint::storage {
 namespace {
@@ -26,6 +27,8 @@ StoreWriter::StoreWriter(TicketStore store, Options options)
       commit_seconds_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}),
       checkpointer_(std::make_unique<WalCheckpointer>(database_path(store_.data_dir()),
                                                       WalCheckpointer::Options{})),
+      syncer_(std::make_unique<WalSyncer>(store_.sync_commits_elsewhere(
+          [this](std::function<void()> notices) { held_.push_back(std::move(notices)); }))),
       thread_([this] { run(); }) {}
 
 StoreWriter::~StoreWriter() { stop(); }
@@ -37,7 +40,11 @@ void StoreWriter::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  syncer_->stop();  // after the writer: it syncs and answers the last groups
 }
+
+const protocol::Histogram& StoreWriter::sync_seconds() const { return syncer_->sync_seconds(); }
+std::int64_t StoreWriter::failed_syncs() const { return syncer_->failures(); }
 
 std::int64_t StoreWriter::wal_bytes() const { return checkpointer_->wal_bytes(); }
 
@@ -85,8 +92,18 @@ void StoreWriter::run() {
     commit_seconds_.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     batch_sizes_.observe(static_cast<double>(group.size()));
-    for (auto& job : group) job.finish(committed.has_value());
-    group.clear();
+    if (!committed) {
+      for (auto& job : group) job.finish(false);
+      group.clear();
+      continue;
+    }
+    // The notices go out even when the sync failed: the commit is what readers see now.
+    syncer_->after_sync([group = std::move(group), notices = std::move(held_)](bool synced) {
+      for (const auto& n : notices) n();
+      for (const auto& job : group) job.finish(synced);
+    });
+    group.clear();  // moved from: make it empty again
+    held_.clear();
   }
 }
 

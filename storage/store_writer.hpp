@@ -2,11 +2,18 @@
 // StoreWriter: the one writer thread. It owns the only read-write connection (so our own
 // connections never meet SQLITE_BUSY) and commits in groups: it drains its queue, runs every
 // queued operation inside one transaction (each its own savepoint, so one bad request fails
-// alone), COMMITs once, and only then answers each. One fsync serves the whole group; a lone
-// request under light load commits alone, so latency stays low.
+// alone), COMMITs once, and answers each only once the commit is durable. A lone request under
+// light load commits alone, so latency stays low.
 //
-// Thread-safe: submit() from any thread. Completions run on the writer thread, after the
-// COMMIT that contains their operation returned; a completion must not block (post elsewhere).
+// The fsync is not the writer's: WalSyncer syncs the WAL on its own thread while the writer
+// already runs the next group, and one fsync serves every group committed before it started.
+// Under load the writer's core then only runs SQL (with the fsync on the writer, it sat idle
+// through every one), and a slow disk delays answers without slowing the writer down.
+//
+// Thread-safe: submit() from any thread. Completions run on the syncer's thread, after the
+// group that contains their operation was committed and synced, in commit order, each after
+// the live notices of its commit (SLA, surveys, assignment) were handed on; a completion must
+// not block (post elsewhere).
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -16,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "protocol/histogram.hpp"
 #include "storage/ticket_store.hpp"
@@ -23,6 +31,7 @@
 namespace touchpoint::storage {
 
 class WalCheckpointer;
+class WalSyncer;
 
 class StoreWriter {
  public:
@@ -55,11 +64,13 @@ class StoreWriter {
   bool disk_low() const { return disk_low_.load(); }  // the last group was refused for space
   const protocol::Histogram& batch_sizes() const { return batch_sizes_; }
   const protocol::Histogram& commit_seconds() const { return commit_seconds_; }
+  const protocol::Histogram& sync_seconds() const;  // each fsync of the WAL
+  std::int64_t failed_syncs() const;
 
  private:
   struct Job {
     std::function<void(TicketStore&)> apply;    // inside the group's transaction
-    std::function<void(bool committed)> finish;  // after COMMIT returned
+    std::function<void(bool committed)> finish;  // once the COMMIT returned and was synced
   };
   bool enqueue(Job job);
   void run();
@@ -74,6 +85,8 @@ class StoreWriter {
   protocol::Histogram batch_sizes_;
   protocol::Histogram commit_seconds_;
   std::unique_ptr<WalCheckpointer> checkpointer_;
+  std::vector<std::function<void()>> held_;  // the live notices of the group being committed
+  std::unique_ptr<WalSyncer> syncer_;
   std::thread thread_;  // last: starts after every member above exists
 };
 

@@ -266,12 +266,12 @@ Result<SurveyAnswer> SurveyStore::answer_page(const std::string& token, int scor
   return a;
 }
 
-void SurveyStore::after_commit() {
-  if (!pending_.answered.empty() || pending_.earliest_due || pending_.messages_queued) {
-    SurveyCommitted done;
-    std::swap(done, pending_);
-    if (sink_) sink_(std::move(done));
-  }
+std::function<void()> SurveyStore::committed() {
+  if (pending_.answered.empty() && !pending_.earliest_due && !pending_.messages_queued) return {};
+  SurveyCommitted done;
+  std::swap(done, pending_);
+  if (!sink_) return {};
+  return [sink = sink_, done = std::move(done)]() mutable { sink(std::move(done)); };
 }
 
 void SurveyStore::rolled_back() { pending_ = {}; }

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -44,7 +45,7 @@ class SurveyStore {
   Result<SurveyAnswer> answer_page(const std::string& token, int score, const std::string& comment,
                                    int64_t now);
 
-  void after_commit();  // hands the transaction's notices to the sink
+  std::function<void()> committed();  // takes the transaction's notices out, as SlaStore
   void rolled_back();   // nothing it noted happened
 
  private:

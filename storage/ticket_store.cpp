@@ -170,6 +170,12 @@ Result<int64_t> TicketStore::adopt_sla_policies() {
   });
 }
 
+std::string TicketStore::sync_commits_elsewhere(std::function<void(std::function<void()>)> hold) {
+  exec(impl_->h(), "PRAGMA synchronous=NORMAL");
+  impl_->deliver_notices = std::move(hold);
+  return database_path(impl_->options.data_dir) + "-wal";
+}
+
 Status TicketStore::batch(const std::function<void()>& body) {
   return guarded([&]() -> Status {
     Tx tx(impl_->h(), impl_->search, impl_->tx_statements);

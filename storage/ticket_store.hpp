@@ -268,6 +268,14 @@ class TicketStore {
   // savepoints. Returns the commit's outcome. Used by StoreWriter for group commit.
   Status batch(const std::function<void()>& body);
 
+  // For StoreWriter, which fsyncs the WAL itself, on another thread, while it runs the next
+  // group: from now on COMMIT does not wait for an fsync (synchronous=NORMAL, under which
+  // SQLite still syncs the WAL before every checkpoint and its header at every restart), and
+  // the notices a transaction's end hands to the server (SLA, surveys, assignment) go to hold,
+  // to be run once the caller made the commit durable. Nothing committed after this is durable
+  // until the caller synced the file this answers (the WAL).
+  std::string sync_commits_elsewhere(std::function<void(std::function<void()>)> hold);
+
   const std::string& data_dir() const;
   // The clock the store stamps rows with; the server uses the same one, so due times agree.
   const Clock& clock() const;

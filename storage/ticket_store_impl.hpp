@@ -105,10 +105,13 @@ struct TicketStore::Impl {
       routing.before_commit(now);
       sla.before_commit(now);
     };
+    // Taken out at once, so the next transaction starts clean; handed to the server when the
+    // commit is durable (at once, unless StoreWriter syncs the WAL itself: deliver_notices).
     search.after_commit = [this] {
-      sla.after_commit();
-      surveys.after_commit();
-      routing.after_commit();
+      for (auto* take : {+[](Impl& d) { return d.sla.committed(); },
+                         +[](Impl& d) { return d.surveys.committed(); },
+                         +[](Impl& d) { return d.routing.committed(); }})
+        if (auto notices = take(*this)) deliver_notices(std::move(notices));
     };
     search.rolled_back = [this] {
       sla.rolled_back();
@@ -118,6 +121,7 @@ struct TicketStore::Impl {
   }
 
   StoreOptions options;
+  std::function<void(std::function<void()>)> deliver_notices = [](std::function<void()> f) { f(); };
   DbHandle db;
   bool ready;  // the schema exists before the statements below are prepared
   TransactionStatements tx_statements{h()};

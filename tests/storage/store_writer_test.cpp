@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "storage/ticket_reader.hpp"
+#include "storage/wal_syncer.hpp"
 #include "temp_dir.hpp"
 
 namespace touchpoint::storage {
@@ -142,6 +146,72 @@ TEST(StoreWriter, StopAnswersEverythingQueuedThenRefuses) {
   EXPECT_EQ(got.results.size(), 100u);
   for (auto& r : got.results) EXPECT_TRUE(r);
   EXPECT_FALSE(writer.submit<Unit>([](TicketStore&) { return ok(); }, [](Status) {}));
+}
+
+TEST(StoreWriter, AnswersOnlyAfterTheWalWasSynced) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir));
+  std::vector<uint64_t> syncs_seen;  // the completions run one after another, on one thread
+  Collector got(20);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(writer.submit<Recorded>(
+        [i](TicketStore& s) { return s.record_inbound(contact(std::to_string(i), "1")); },
+        [&, done = got.done()](Result<Recorded> r) {
+          syncs_seen.push_back(writer.sync_seconds().count());
+          done(std::move(r));
+        }));
+  got.all_done.get_future().wait();
+  for (auto& r : got.results) EXPECT_TRUE(r);
+  ASSERT_EQ(syncs_seen.size(), 20u);
+  for (auto n : syncs_seen) EXPECT_GE(n, 1u);
+  EXPECT_TRUE(std::is_sorted(syncs_seen.begin(), syncs_seen.end()));
+}
+
+TEST(StoreWriter, AWriteWhoseWalCannotBeSyncedIsAnsweredUnavailable) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir));
+  Collector first(1);
+  ASSERT_TRUE(writer.submit<Recorded>([](TicketStore& s) { return s.record_inbound(contact("a", "1")); },
+                                      first.done()));
+  first.all_done.get_future().wait();
+  ASSERT_TRUE(first.results[0]);
+  // The WAL's name no longer leads to it (as if its disk had gone): nothing can be synced.
+  std::filesystem::remove(database_path(dir.str()) + "-wal");
+  Collector second(1);
+  ASSERT_TRUE(writer.submit<Recorded>([](TicketStore& s) { return s.record_inbound(contact("b", "1")); },
+                                      second.done()));
+  second.all_done.get_future().wait();
+  ASSERT_FALSE(second.results[0]);
+  EXPECT_EQ(second.results[0].error().code, Errc::unavailable);
+  EXPECT_EQ(writer.failed_syncs(), 1);
+}
+
+TEST(WalSyncer, AnswersInTheOrderAsked) {
+  testing_support::TempDir dir;
+  std::string wal = dir.str() + "/log";
+  { std::ofstream(wal) << "frames"; }
+  WalSyncer syncer(wal);
+  std::vector<int> order;
+  for (int i = 0; i < 50; ++i) syncer.after_sync([&order, i](bool synced) { order.push_back(synced ? i : -1); });
+  syncer.stop();  // syncs and answers everything queued first
+  ASSERT_EQ(order.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
+  EXPECT_GE(syncer.sync_seconds().count(), 1u);
+  EXPECT_EQ(syncer.failures(), 0);
+}
+
+TEST(WalSyncer, AMissingLogIsNotSynced) {
+  testing_support::TempDir dir;
+  WalSyncer syncer(dir.str() + "/no-such-log");
+  bool answered = false, synced = true;
+  syncer.after_sync([&](bool s) {
+    answered = true;
+    synced = s;
+  });
+  syncer.stop();
+  EXPECT_TRUE(answered);
+  EXPECT_FALSE(synced);
+  EXPECT_EQ(syncer.failures(), 1);
 }
 
 }  // namespace
