@@ -1,6 +1,8 @@
 #include "storage/sqlite.hpp"
 
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 namespace touchpoint::storage {
 namespace {
@@ -44,6 +46,17 @@ DbHandle open_db(const std::string& path, bool read_only) {
   sqlite3_extended_result_codes(db.get(), 1);
   sqlite3_busy_timeout(db.get(), 5000);
   return db;
+}
+
+void poll_when_busy(sqlite3* db) {
+  sqlite3_busy_handler(
+      db,
+      [](void*, int tries) {
+        if (tries >= 50000) return 0;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        return 1;
+      },
+      nullptr);
 }
 
 void exec(sqlite3* db, const char* sql) {

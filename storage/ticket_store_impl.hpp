@@ -68,6 +68,9 @@ inline bool configure_and_migrate(sqlite3* db, const StoreOptions& o) {
   exec(db, "PRAGMA synchronous=FULL");
   exec(db, "PRAGMA foreign_keys=ON");
   exec(db, "PRAGMA wal_autocheckpoint=0");
+  // While the checkpointer's RESTART holds the WAL's write lock, the next group waits; with
+  // SQLite's sleeps (1, 2, 5, 10 ... ms) it overslept the release.
+  poll_when_busy(db);
   // When a checkpoint let the WAL start over, cut its file back to this, so a burst does not
   // leave a huge file behind (WalCheckpointer keeps it from growing without bound). Above the
   // checkpointer's restart point, so in steady state the file is reused in place: truncating

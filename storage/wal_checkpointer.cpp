@@ -24,33 +24,29 @@ WalCheckpointer::~WalCheckpointer() {
   thread_.join();
 }
 
-void WalCheckpointer::checkpoint(void* handle, int mode) {
+std::int64_t WalCheckpointer::checkpoint(void* handle, int mode) {
   auto* db = static_cast<sqlite3*>(handle);
   int log = -1, copied = -1;
   int rc = sqlite3_wal_checkpoint_v2(db, nullptr, mode, &log, &copied);
   if (rc == SQLITE_OK && log >= 0 && copied == log) completed_.fetch_add(1);
   wal_bytes_.store(file_size(db_path_ + "-wal"));
+  return rc == SQLITE_OK && log > 0 ? log : 0;
 }
 
 void WalCheckpointer::run() {
   DbHandle db;
+  std::int64_t page_size = 4096;
   try {
     db = open_db(db_path_, false);
     // A connection that has never read the database has not opened its WAL index, and a
     // checkpoint on it does nothing while reporting success (log = -1). One read opens it.
     exec(db.get(), "SELECT count(*) FROM sqlite_schema");
     // A RESTART waits for the writer's current group to end, and blocks new groups while it
-    // waits. SQLite's own busy handler sleeps in steps of up to 100 ms, and every one of them
-    // stalled ingest that long; this one looks again every 100 us, so the restart slips in
-    // between two groups. (It gives up after ~5 s, as the default timeout did.)
-    sqlite3_busy_handler(
-        db.get(),
-        [](void*, int tries) {
-          if (tries >= 50000) return 0;
-          std::this_thread::sleep_for(std::chrono::microseconds(100));
-          return 1;
-        },
-        nullptr);
+    // waits: with SQLite's own busy handler every wait stalled ingest up to 100 ms; polling, the
+    // restart slips in between two groups.
+    poll_when_busy(db.get());
+    Stmt q(db.get(), "PRAGMA page_size");
+    if (q.step()) page_size = q.int64(0);
   } catch (const SqliteError&) {
     return;  // the writer reports an unusable store; without us the WAL only grows
   }
@@ -61,8 +57,11 @@ void WalCheckpointer::run() {
     lock.unlock();
     // PASSIVE never waits for readers or the writer; it copies what it can. The last one
     // empties the WAL so a stopped store is one file.
-    checkpoint(db.get(), last ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE);
-    if (!last && wal_bytes_.load() > options_.restart_above)
+    // What the WAL holds decides, not its file's size: the file is reused in place and keeps
+    // its size (journal_size_limit), and deciding by it ran a RESTART, which blocks the writer
+    // for its whole length, at every turn.
+    std::int64_t frames = checkpoint(db.get(), last ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE);
+    if (!last && frames * page_size > options_.restart_above)
       checkpoint(db.get(), SQLITE_CHECKPOINT_RESTART);
     lock.lock();
   }

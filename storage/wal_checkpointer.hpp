@@ -3,10 +3,10 @@
 // (they take 100-200 ms on a large WAL). The writer sets wal_autocheckpoint=0.
 //
 // The WAL stays bounded: a PASSIVE checkpoint every `every` copies what it can without waiting
-// for anyone; when the WAL file has still grown past `restart_above` (continuous writes kept it
-// from ever being fully copied, so the writer never wrapped to its start), a RESTART waits for
-// the writer's next gap, so the following transaction starts the WAL over and the writer's
-// journal_size_limit truncates the file.
+// for anyone; when the WAL still holds more than `restart_above` bytes of frames (continuous
+// writes kept it from ever being fully copied, so the writer never wrapped to its start), a
+// RESTART waits for the writer's next gap, so the following transaction starts the WAL over
+// (in place: the writer's journal_size_limit only cuts a file that grew past it).
 //
 // Thread-safe. Stops (with a final TRUNCATE checkpoint) on destruction.
 #include <atomic>
@@ -23,7 +23,7 @@ class WalCheckpointer {
  public:
   struct Options {
     std::chrono::milliseconds every{200};
-    std::int64_t restart_above = 16 << 20;  // bytes of WAL file
+    std::int64_t restart_above = 16 << 20;  // bytes of frames in the WAL
   };
   WalCheckpointer(std::string db_path, Options options);
   ~WalCheckpointer();
@@ -37,7 +37,7 @@ class WalCheckpointer {
 
  private:
   void run();
-  void checkpoint(void* db, int mode);
+  std::int64_t checkpoint(void* db, int mode);  // answers the frames the WAL holds
   std::string db_path_;
   Options options_;
   std::atomic<std::int64_t> wal_bytes_{0};
