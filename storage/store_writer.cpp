@@ -92,9 +92,10 @@ void StoreWriter::run() {
     commit_seconds_.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     batch_sizes_.observe(static_cast<double>(group.size()));
-    if (!committed) {
+    if (!committed) {  // rolled back: no notices were taken out, nothing waits for a sync
       for (auto& job : group) job.finish(false);
       group.clear();
+      held_.clear();
       continue;
     }
     // The notices go out even when the sync failed: the commit is what readers see now.
