@@ -111,10 +111,9 @@ struct TicketStore::Impl {
     // Taken out at once, so the next transaction starts clean; handed to the server when the
     // commit is durable (at once, unless StoreWriter syncs the WAL itself: deliver_notices).
     search.after_commit = [this] {
-      for (auto* take : {+[](Impl& d) { return d.sla.committed(); },
-                         +[](Impl& d) { return d.surveys.committed(); },
-                         +[](Impl& d) { return d.routing.committed(); }})
-        if (auto notices = take(*this)) deliver_notices(std::move(notices));
+      std::function<void()> taken[] = {sla.committed(), surveys.committed(), routing.committed()};
+      for (auto& notices : taken)
+        if (notices) deliver_notices(std::move(notices));
     };
     search.rolled_back = [this] {
       sla.rolled_back();
