@@ -1,5 +1,5 @@
-// The experience record: TicketReader's reads of one customer's journey rows (schema v13),
-// tickets and surveys. Every query seeks by the customer; none scans beyond their own rows.
+// The experience record: TicketReader's reads of one customer's journey rows (schema v13), its
+// tallies (v19), tickets and surveys. Every query seeks by the customer; none scans beyond their own rows.
 #include <cstdint>
 
 #include "storage/sqlite.hpp"
@@ -20,27 +20,21 @@ Result<Experience> TicketReader::experience(int64_t customer_id, const JourneyQu
       customer_id = *out.customer.merged_into;
     }
     protocol::ExperienceRecord& r = out.record;
+    // The figures come from the running tallies (schema v19), a few rows per customer.
     {
-      Stmt& q = cached("SELECT channel, count(*), min(at), max(at) FROM journey "
-                       "WHERE customer_id = ?1 AND type = 'contact' GROUP BY channel ORDER BY 3");
+      Stmt& q = cached("SELECT channel, n, first_at, last_at FROM journey_tallies "
+                       "WHERE customer_id = ?1 AND kind = 'contact' ORDER BY first_at, channel");
       StmtUse use(q);
       q.bind(1, customer_id);
       while (q.step()) r.channels.push_back({q.text(0), q.int64(1), q.int64(2), q.int64(3)});
     }
-    int64_t breaches = 0, reopens = 0;
-    {
-      Stmt& q = cached("SELECT count(*) FROM journey WHERE customer_id = ?1 AND type = 'sla_breach'");
+    auto tallied = [&](const char* kind) -> int64_t {
+      Stmt& q = cached("SELECT coalesce(sum(n), 0) FROM journey_tallies WHERE customer_id = ?1 AND kind = ?2");
       StmtUse use(q);
-      q.bind(1, customer_id);
-      if (q.step()) breaches = q.int64(0);
-    }
-    {
-      Stmt& q = cached("SELECT count(*) FROM journey WHERE customer_id = ?1 AND type = 'status_change' "
-                       "AND old_value = 'solved' AND new_value NOT IN ('solved', 'closed')");
-      StmtUse use(q);
-      q.bind(1, customer_id);
-      if (q.step()) reopens = q.int64(0);
-    }
+      q.bind(1, customer_id).bind(2, kind);
+      return q.step() ? q.int64(0) : 0;
+    };
+    int64_t breaches = tallied("sla_breach"), reopens = tallied("reopen");
     std::vector<protocol::TicketLived> tickets;
     {
       Stmt& q = cached("SELECT created_at, first_response_at, solved_at, "

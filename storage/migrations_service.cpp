@@ -430,6 +430,41 @@ BEGIN
           NEW.assignee_id, NEW.updated_at);
 END;
 )sql",
+    // v19: the journey written with two indexes fewer (the ingest throughput issue). Once an
+    // index outgrows the page cache, every message costs it a page read and a page written, and
+    // a contact wrote five such keys. journey_by_ticket served only a ticket changing customer,
+    // and that happens only in a customer merge or unmerge, which now move the rows themselves
+    // (storage/ticket_store_customers.cpp). journey_figures served a few counts per customer; they are
+    // now running tallies, one small row per customer, kind and channel.
+    R"sql(
+DROP TRIGGER journey_follows_ticket;
+DROP INDEX journey_by_ticket;
+DROP INDEX journey_figures;
+-- What the experience record counts a row as: its type, except that a status change out of
+-- solved back to work is a reopen.
+ALTER TABLE journey ADD COLUMN kind TEXT GENERATED ALWAYS AS (
+  CASE WHEN type = 'status_change' AND old_value = 'solved' AND new_value NOT IN ('solved', 'closed')
+       THEN 'reopen' ELSE type END) VIRTUAL;
+CREATE TABLE journey_tallies(
+  customer_id INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  channel     TEXT NOT NULL,
+  n           INTEGER NOT NULL,
+  first_at    INTEGER NOT NULL,
+  last_at     INTEGER NOT NULL,
+  PRIMARY KEY (customer_id, kind, channel)
+) WITHOUT ROWID;
+INSERT INTO journey_tallies(customer_id, kind, channel, n, first_at, last_at)
+SELECT customer_id, kind, channel, count(*), min(at), max(at) FROM journey
+GROUP BY customer_id, kind, channel;
+CREATE TRIGGER journey_tallied AFTER INSERT ON journey
+BEGIN
+  INSERT INTO journey_tallies(customer_id, kind, channel, n, first_at, last_at)
+  VALUES (NEW.customer_id, NEW.kind, NEW.channel, 1, NEW.at, NEW.at)
+  ON CONFLICT DO UPDATE SET n = n + 1, first_at = min(first_at, excluded.first_at),
+                            last_at = max(last_at, excluded.last_at);
+END;
+)sql",
 };
 
 }  // namespace touchpoint::storage

@@ -9,6 +9,35 @@ bool customer_exists(sqlite3* db, int64_t id) {
   q.bind(1, id);
   return q.step();
 }
+
+// A customer's journey rows and tallies follow their tickets. Only a merge and an unmerge move
+// a ticket to another customer, so they move the rows here, in one pass over the customer's
+// rows (schema v19 dropped the per-ticket index a trigger would need).
+void move_journey_on_merge(sqlite3* db, int64_t source, int64_t target) {
+  Stmt rows(db, "UPDATE journey SET customer_id = ?2 WHERE customer_id = ?1");
+  rows.bind(1, source).bind(2, target).run();
+  Stmt add(db, "INSERT INTO journey_tallies(customer_id, kind, channel, n, first_at, last_at) "
+               "SELECT ?2, kind, channel, n, first_at, last_at FROM journey_tallies WHERE customer_id = ?1 "
+               "ON CONFLICT DO UPDATE SET n = n + excluded.n, first_at = min(first_at, excluded.first_at), "
+               "last_at = max(last_at, excluded.last_at)");
+  add.bind(1, source).bind(2, target).run();
+  Stmt drop(db, "DELETE FROM journey_tallies WHERE customer_id = ?1");
+  drop.bind(1, source).run();
+}
+
+// The unmerge moves back the rows of the tickets it returns; the two customers' first and last
+// contacts may change, so their tallies are counted again.
+void move_journey_on_unmerge(sqlite3* db, int64_t merge_id, int64_t source, int64_t target) {
+  Stmt rows(db, "UPDATE journey SET customer_id = ?2 WHERE customer_id = ?3 AND ticket_id IN "
+                "(SELECT item_id FROM customer_merge_items WHERE merge_id = ?1 AND kind = 'ticket')");
+  rows.bind(1, merge_id).bind(2, source).bind(3, target).run();
+  Stmt drop(db, "DELETE FROM journey_tallies WHERE customer_id IN (?1, ?2)");
+  drop.bind(1, source).bind(2, target).run();
+  Stmt count(db, "INSERT INTO journey_tallies(customer_id, kind, channel, n, first_at, last_at) "
+                 "SELECT customer_id, kind, channel, count(*), min(at), max(at) FROM journey "
+                 "WHERE customer_id IN (?1, ?2) GROUP BY customer_id, kind, channel");
+  count.bind(1, source).bind(2, target).run();
+}
 }  // namespace
 
 Status TicketStore::rename_customer(int64_t customer_id, const std::string& name, int64_t actor) {
@@ -115,6 +144,7 @@ Status TicketStore::merge_customers(int64_t source, int64_t target, int64_t acto
     Stmt tickets(d.h(), "UPDATE tickets SET customer_id = ?2, thread_key = CASE WHEN "
                         "thread_key = ?3 THEN ?4 ELSE thread_key END WHERE customer_id = ?1");
     tickets.bind(1, source).bind(2, target).bind(3, from_key).bind(4, to_key).run();
+    move_journey_on_merge(d.h(), source, target);
     Stmt mark(d.h(), "UPDATE customers SET merged_into = ?2, updated_at = ?3 WHERE id = ?1");
     mark.bind(1, source).bind(2, target).bind(3, now).run();
     d.event({.customer_id = source, .type = "customer.merged", .actor_type = "agent",
@@ -149,6 +179,7 @@ Status TicketStore::unmerge_customer(int64_t source, int64_t actor) {
                  "i.item_id = tickets.id) WHERE customer_id = ?3 AND id IN (SELECT item_id FROM "
                  "customer_merge_items WHERE merge_id = ?1 AND kind = 'ticket')");
     tickets.bind(1, merge_id).bind(2, source).bind(3, target).run();
+    move_journey_on_unmerge(d.h(), merge_id, source, target);
     Stmt done(d.h(), "UPDATE customer_merges SET undone_at = ?2 WHERE id = ?1");
     done.bind(1, merge_id).bind(2, now).run();
     Stmt mark(d.h(), "UPDATE customers SET merged_into = NULL, updated_at = ?2 WHERE id = ?1");

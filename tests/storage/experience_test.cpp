@@ -95,6 +95,13 @@ class ExperienceTest : public testing::Test {
     return out;
   }
 
+  static std::string channels(const Experience& e) {
+    std::string out;
+    for (const auto& c : e.record.channels)
+      out += (out.empty() ? "" : " ") + c.type + ":" + std::to_string(c.contacts) + ":" +
+             std::to_string(c.first_at) + "-" + std::to_string(c.last_at);
+    return out;
+  }
   static std::vector<std::string> types(const Experience& e) {
     std::vector<std::string> out;
     for (const auto& j : e.record.journey) out.push_back(j.type + ":" + j.channel);
@@ -155,7 +162,10 @@ TEST_F(ExperienceTest, TheJourneyHoldsEveryTouchpointNewestFirstWithChannelSwitc
 TEST_F(ExperienceTest, AMergeShowsOneRecordAndAnUnmergeSplitsItBackExactly) {
   auto a = contact("whatsapp", "w1", "+39111", "+39111");
   reply(a.ticket_id);
+  now_ += 60;
   auto b = contact("telegram", "t1", "+39222", "tg-2");
+  now_ += 60;
+  contact("telegram", "t2", "+39222", "tg-2", "still there?");
   status(b.ticket_id, "solved");
   status(b.ticket_id, "open");  // a reopen
   auto before_a = record(a.customer_id);
@@ -172,6 +182,8 @@ TEST_F(ExperienceTest, AMergeShowsOneRecordAndAnUnmergeSplitsItBackExactly) {
   EXPECT_EQ(merged.record.service.tickets, 2);
   EXPECT_EQ(merged.record.service.reopens, 1);
   EXPECT_EQ(merged.record.channels.size(), 2u);
+  EXPECT_EQ(channels(merged), channels(before_a) + " " + channels(before_b))
+      << "the contacts of both, each channel's count, first and last, oldest channel first";
   auto via_source = record(b.customer_id);
   EXPECT_EQ(via_source.customer.id, a.customer_id) << "the merged customer shows the one record";
 
@@ -184,6 +196,8 @@ TEST_F(ExperienceTest, AMergeShowsOneRecordAndAnUnmergeSplitsItBackExactly) {
   EXPECT_EQ(types(after_b), types(before_b));
   EXPECT_EQ(after_b.record.service.reopens, 1);
   EXPECT_EQ(after_a.record.service.tickets, 1);
+  EXPECT_EQ(channels(after_a), channels(before_a)) << "each side's contacts are counted back exactly";
+  EXPECT_EQ(channels(after_b), channels(before_b));
 }
 
 TEST_F(ExperienceTest, AnUnknownCustomerIsNotFound) {
