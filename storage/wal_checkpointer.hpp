@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace touchpoint::storage {
 
@@ -37,7 +38,8 @@ class WalCheckpointer {
 
  private:
   void run();
-  std::int64_t checkpoint(void* db, int mode);  // answers the frames the WAL holds
+  // Answers the frames the WAL holds, and how many of them the store has been given.
+  std::pair<std::int64_t, std::int64_t> checkpoint(void* db, int mode);
   std::string db_path_;
   Options options_;
   std::atomic<std::int64_t> wal_bytes_{0};
