@@ -465,14 +465,6 @@ BEGIN
                             last_at = max(last_at, excluded.last_at);
 END;
 )sql",
-    // v20: the message index merges its segments eight at a time, not four (the ingest
-    // throughput issue). Every commit group flushes a new full-text segment, and merging them
-    // four at a time put merges of 100-250 ms into a few commits on a grown store: the whole
-    // tail at a fixed 5,000 msg/s (p99 107-417 ms; 23-47 ms at eight, 18-21 ms with no index
-    // written at all). A search reads up to seven segments a level instead of three.
-    R"sql(
-INSERT INTO message_search(message_search, rank) VALUES('automerge', 8);
-)sql",
 };
 
 }  // namespace touchpoint::storage
