@@ -1,5 +1,6 @@
 // The experience record: TicketReader's reads of one customer's journey rows (schema v13), its
-// tallies (v19), tickets and surveys. Every query seeks by the customer; none scans beyond their own rows.
+// tallies (v19), tickets and surveys. Every query seeks by the customer; none scans beyond
+// their own rows.
 #include <cstdint>
 
 #include "storage/sqlite.hpp"

@@ -434,8 +434,8 @@ END;
     // index outgrows the page cache, every message costs it a page read and a page written, and
     // a contact wrote five such keys. journey_by_ticket served only a ticket changing customer,
     // and that happens only in a customer merge or unmerge, which now move the rows themselves
-    // (storage/ticket_store_customers.cpp). journey_figures served a few counts per customer; they are
-    // now running tallies, one small row per customer, kind and channel.
+    // (storage/ticket_store_customers.cpp). journey_figures served a few counts per customer;
+    // they are now running tallies, one small row per customer, kind and channel.
     R"sql(
 DROP TRIGGER journey_follows_ticket;
 DROP INDEX journey_by_ticket;
