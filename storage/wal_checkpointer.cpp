@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <tuple>
 
 #include "storage/sqlite.hpp"
 
@@ -42,13 +41,13 @@ WalCheckpointer::~WalCheckpointer() {
   thread_.join();
 }
 
-std::pair<std::int64_t, std::int64_t> WalCheckpointer::checkpoint(void* handle, int mode) {
+WalCheckpointer::Progress WalCheckpointer::checkpoint(void* handle, int mode) {
   auto* db = static_cast<sqlite3*>(handle);
   int log = -1, copied = -1;
   int rc = sqlite3_wal_checkpoint_v2(db, nullptr, mode, &log, &copied);
   if (rc == SQLITE_OK && log >= 0 && copied == log) completed_.fetch_add(1);
   wal_bytes_.store(file_size(db_path_ + "-wal"));
-  if (rc != SQLITE_OK || log <= 0) return {0, 0};
+  if (rc != SQLITE_OK || log <= 0) return {};
   return {log, std::max(copied, 0)};
 }
 
@@ -81,8 +80,8 @@ void WalCheckpointer::run() {
     // for its whole length, at every turn.
     if (last) {
       checkpoint(db.get(), SQLITE_CHECKPOINT_TRUNCATE);
-    } else if (auto [frames, copied] = checkpoint(db.get(), SQLITE_CHECKPOINT_PASSIVE);
-               frames * page_size > options_.restart_above) {
+    } else if (Progress p = checkpoint(db.get(), SQLITE_CHECKPOINT_PASSIVE);
+               p.frames * page_size > options_.restart_above) {
       // A RESTART holds the writer's lock while it copies what the WAL still owes the store and
       // then syncs the store file. SQLite syncs the store only when a checkpoint reaches the
       // WAL's end, which under steady writes only the RESTART does, so its sync flushed every
@@ -91,13 +90,12 @@ void WalCheckpointer::run() {
       // round has little left to copy; the RESTART is then a few frames and a short sync.
       for (int round = 0; round < 4; ++round) {
         sync_file(db_path_);
-        auto [now_frames, now_copied] = checkpoint(db.get(), SQLITE_CHECKPOINT_PASSIVE);
-        bool little = now_copied - copied < kOwedFrames;  // also when the WAL started over
-        frames = now_frames;
-        copied = now_copied;
+        Progress next = checkpoint(db.get(), SQLITE_CHECKPOINT_PASSIVE);
+        bool little = next.copied - p.copied < kOwedFrames;  // also when the WAL started over
+        p = next;
         if (little) break;
       }
-      if (frames * page_size > options_.restart_above) checkpoint(db.get(), SQLITE_CHECKPOINT_RESTART);
+      if (p.frames * page_size > options_.restart_above) checkpoint(db.get(), SQLITE_CHECKPOINT_RESTART);
     }
     lock.lock();
   }

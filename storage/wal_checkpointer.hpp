@@ -16,7 +16,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <utility>
 
 namespace touchpoint::storage {
 
@@ -38,8 +37,11 @@ class WalCheckpointer {
 
  private:
   void run();
-  // Answers the frames the WAL holds, and how many of them the store has been given.
-  std::pair<std::int64_t, std::int64_t> checkpoint(void* db, int mode);
+  struct Progress {
+    std::int64_t frames = 0;  // frames the WAL holds
+    std::int64_t copied = 0;  // of them, copied into the store
+  };
+  Progress checkpoint(void* db, int mode);
   std::string db_path_;
   Options options_;
   std::atomic<std::int64_t> wal_bytes_{0};
