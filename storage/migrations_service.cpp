@@ -465,6 +465,17 @@ BEGIN
                             last_at = max(last_at, excluded.last_at);
 END;
 )sql",
+    // v20: message bodies indexed for search in batches, behind this cursor (the ingest
+    // throughput issue; storage/text_index.hpp). Everything stored so far was indexed with its
+    // commit, so the cursor starts at the newest message.
+    R"sql(
+CREATE TABLE text_index_cursor(
+  name            TEXT PRIMARY KEY,  -- 'messages'
+  indexed_through INTEGER NOT NULL   -- every message id up to here is in message_search
+) WITHOUT ROWID;
+INSERT INTO text_index_cursor(name, indexed_through)
+VALUES ('messages', (SELECT coalesce(max(id), 0) FROM messages));
+)sql",
 };
 
 }  // namespace touchpoint::storage

@@ -25,11 +25,16 @@ StoreWriter::StoreWriter(TicketStore store, Options options)
       options_(options),
       batch_sizes_({1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000}),
       commit_seconds_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}),
+      text_index_seconds_({0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}),
       checkpointer_(std::make_unique<WalCheckpointer>(database_path(store_.data_dir()),
                                                       WalCheckpointer::Options{})),
       syncer_(std::make_unique<WalSyncer>(store_.sync_commits_elsewhere(
           [this](std::function<void()> notices) { held_.push_back(std::move(notices)); }))),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        store_.defer_text_index();
+        index_text_when_due(false);  // what a restart found waiting is indexed soon
+        run();
+      }) {}
 
 StoreWriter::~StoreWriter() { stop(); }
 
@@ -68,7 +73,14 @@ void StoreWriter::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      auto has_work = [this] { return stopping_ || !queue_.empty(); };
+      if (!text_waiting_since_) {
+        cv_.wait(lock, has_work);
+      } else if (!cv_.wait_until(lock, *text_waiting_since_ + options_.text_index_delay, has_work)) {
+        lock.unlock();
+        index_text_when_due(true);
+        continue;
+      }
       if (queue_.empty()) return;  // stopping, and everything queued was answered
       std::size_t n = std::min(queue_.size(), options_.max_batch);
       for (std::size_t i = 0; i < n; ++i) {
@@ -105,7 +117,39 @@ void StoreWriter::run() {
     });
     group.clear();  // moved from: make it empty again
     held_.clear();
+    index_text_when_due(false);
   }
+}
+
+// Its own transaction, after the group's: the group's answers do not wait for it (their fsync
+// runs meanwhile), and it needs no fsync of its own: lost in a crash, the index and its cursor
+// are lost together and written again. Until then a search has the writer index what it needs.
+void StoreWriter::index_text_when_due(bool waited_long_enough) {
+  auto now = std::chrono::steady_clock::now();
+  auto lag = store_.text_index_lag();
+  if (!lag || *lag == 0) {
+    text_waiting_since_.reset();
+    return;
+  }
+  if (!text_waiting_since_) text_waiting_since_ = now;
+  if (*lag < options_.text_index_batch && !waited_long_enough &&
+      now - *text_waiting_since_ < options_.text_index_delay)
+    return;
+  constexpr std::int64_t kMostAtOnce = 5000;  // bounds the transaction, so groups wait little
+  Result<std::int64_t> waiting = std::int64_t{0};
+  Status indexed = store_.batch([&] { waiting = store_.index_text(kMostAtOnce); });
+  text_index_seconds_.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count());
+  if (!held_.empty()) {  // none expected (no ticket was touched), but never dropped
+    syncer_->after_sync([notices = std::move(held_)](bool) {
+      for (const auto& n : notices) n();
+    });
+    held_.clear();
+  }
+  if (indexed && waiting && *waiting == 0)
+    text_waiting_since_.reset();
+  else
+    text_waiting_since_ = std::chrono::steady_clock::now();  // the rest, or a retry, in a while
 }
 
 }  // namespace touchpoint::storage

@@ -15,6 +15,7 @@
 // the live notices of its commit (SLA, surveys, assignment) were handed on; a completion must
 // not block (post elsewhere).
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -42,6 +44,11 @@ class StoreWriter {
     // run (every request answered "unavailable", so senders retry) until space returns: the
     // disk never fills to the last byte, and health checks see what ingest sees.
     std::int64_t min_free_bytes = 0;
+    // Message bodies enter the full-text index in transactions of their own, between groups
+    // (storage/text_index.hpp): once this many wait, or once the oldest waited this long. A
+    // search never waits for either: it has what it lacks indexed first.
+    std::int64_t text_index_batch = 1000;
+    std::chrono::milliseconds text_index_delay{500};
   };
 
   StoreWriter(TicketStore store, Options options);
@@ -64,6 +71,7 @@ class StoreWriter {
   bool disk_low() const { return disk_low_.load(); }  // the last group was refused for space
   const protocol::Histogram& batch_sizes() const { return batch_sizes_; }
   const protocol::Histogram& commit_seconds() const { return commit_seconds_; }
+  const protocol::Histogram& text_index_seconds() const { return text_index_seconds_; }
   const protocol::Histogram& sync_seconds() const;  // each fsync of the WAL
   std::int64_t failed_syncs() const;
 
@@ -74,6 +82,7 @@ class StoreWriter {
   };
   bool enqueue(Job job);
   void run();
+  void index_text_when_due(bool waited_long_enough);
 
   TicketStore store_;
   Options options_;
@@ -84,6 +93,9 @@ class StoreWriter {
   std::atomic<bool> disk_low_{false};
   protocol::Histogram batch_sizes_;
   protocol::Histogram commit_seconds_;
+  protocol::Histogram text_index_seconds_;
+  // Since when messages have waited for the full-text index (writer thread only).
+  std::optional<std::chrono::steady_clock::time_point> text_waiting_since_;
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::vector<std::function<void()>> held_;  // the live notices of the group being committed
   std::unique_ptr<WalSyncer> syncer_;

@@ -158,6 +158,7 @@ Result<TicketReader::SearchPage> TicketReader::search(const TicketFilter& f,
       }
     }
     if (!exhausted) page.next_before = before;
+    page.text_index_behind = impl_->text_index.lag() > 0;
     for (auto& t : page.tickets) impl_->complete(t);
     return page;
   });

@@ -129,6 +129,9 @@ class TicketReader {
   struct SearchPage {
     std::vector<TicketRow> tickets;
     std::optional<int64_t> next_before;
+    // Messages committed before this read were not yet in the full-text index (it is written
+    // in batches): TicketStore::index_text() and a second read find them.
+    bool text_index_behind = false;
   };
   Result<SearchPage> search(const TicketFilter& f, const std::string& fts,
                             std::optional<int64_t> before_message);

@@ -176,6 +176,22 @@ std::string TicketStore::sync_commits_elsewhere(std::function<void(std::function
   return database_path(impl_->options.data_dir) + "-wal";
 }
 
+void TicketStore::defer_text_index() { impl_->text_deferred = true; }
+
+Result<int64_t> TicketStore::index_text(int64_t limit) {
+  return guarded([&]() -> Result<int64_t> {
+    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    impl_->text_index.catch_up(limit);
+    int64_t waiting = impl_->text_index.lag();
+    tx.commit();
+    return waiting;
+  });
+}
+
+Result<int64_t> TicketStore::text_index_lag() {
+  return guarded([&]() -> Result<int64_t> { return impl_->text_index.lag(); });
+}
+
 Status TicketStore::batch(const std::function<void()>& body) {
   return guarded([&]() -> Status {
     Tx tx(impl_->h(), impl_->search, impl_->tx_statements);

@@ -281,6 +281,16 @@ class TicketStore {
   // until the caller synced the file this answers (the WAL).
   std::string sync_commits_elsewhere(std::function<void(std::function<void()>)> hold);
 
+  // Message bodies enter the full-text index behind a durable cursor (storage/text_index.hpp).
+  // By default every COMMIT brings the index up to date. After defer_text_index() only
+  // index_text() does: StoreWriter calls it in batches of many commit groups, and before a
+  // search that would otherwise miss a message already acknowledged.
+  void defer_text_index();
+  // Indexes up to limit messages not yet searchable; answers how many are still waiting.
+  Result<int64_t> index_text(int64_t limit);
+  // How many committed messages wait for the full-text index.
+  Result<int64_t> text_index_lag();
+
   const std::string& data_dir() const;
   // The clock the store stamps rows with; the server uses the same one, so due times agree.
   const Clock& clock() const;

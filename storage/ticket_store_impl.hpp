@@ -17,6 +17,7 @@
 #include "storage/sla_store.hpp"
 #include "storage/routing_store.hpp"
 #include "storage/survey_store.hpp"
+#include "storage/text_index.hpp"
 #include "storage/write_transaction.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/ticket_store.hpp"
@@ -107,6 +108,7 @@ struct TicketStore::Impl {
       int64_t now = options.now();
       routing.before_commit(now);
       sla.before_commit(now);
+      if (!text_deferred) text_index.catch_up(INT64_MAX);  // last: the hooks above may add messages
     };
     // Taken out at once, so the next transaction starts clean; handed to the server when the
     // commit is durable (at once, unless StoreWriter syncs the WAL itself: deliver_notices).
@@ -129,6 +131,8 @@ struct TicketStore::Impl {
   TransactionStatements tx_statements{h()};
   AttachmentStore attachments;
   SearchWrites search;  // full-text writes of the open transaction, flushed at its COMMIT
+  MessageTextIndex text_index{h()};  // message bodies: at every COMMIT, or in batches (deferred)
+  bool text_deferred = false;
   SlaStore sla{h(), nullptr, nullptr};  // every touched ticket's clock, at COMMIT
   SurveyStore surveys{h()};             // scheduled at solve, decided when due
   RoutingStore routing{h(), [this](int64_t ticket, int64_t now) { touch(ticket, now); }};
@@ -170,7 +174,6 @@ struct TicketStore::Impl {
                       "raw_sha256, full_body, thread_rule, automatic) "
                       "VALUES (?1, 'in', 'customer', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                       "?12, ?13) RETURNING id"};
-  Stmt index_message{h(), "INSERT INTO message_search(rowid, body) VALUES (?1, ?2)"};
   Stmt index_subject{h(), "INSERT INTO subject_search(rowid, subject) VALUES (?1, ?2)"};
   Stmt unindex_subject{h(), "INSERT INTO subject_search(subject_search, rowid, subject) "
                             "VALUES ('delete', ?1, ?2)"};
@@ -550,7 +553,6 @@ struct TicketStore::Impl {
                     now, /*keep_early=*/false);
     }
     if (!automatic && !survey_answer) set_waiting.bind(1, r.ticket_id).bind(2, now).run();
-    search.add(index_message, r.message_id, c.text);
     name_files(r.message_id, c.attachments, hashes);
     if (tx.outer()) sync_files();  // inside a group, batch() syncs once for all of it
     tx.commit();

@@ -228,7 +228,6 @@ Result<MessageCreated> TicketStore::add_agent_message(int64_t ticket_id, const A
       r.message_id = q.int64(0);
       q.reset();
     }
-    d.search.add(d.index_message, r.message_id, body);
     d.name_files(r.message_id, m.attachments, hashes);
     if (!m.idempotency_key.empty()) {
       Stmt k(d.h(), "INSERT INTO reply_keys(agent_id, key, message_id, created_at) "

@@ -42,6 +42,7 @@ class WalCheckpointer {
     std::int64_t copied = 0;  // of them, copied into the store
   };
   Progress checkpoint(void* db, int mode);
+  Progress passive_round(void* db);  // a PASSIVE checkpoint, its pages' writeback started
   std::string db_path_;
   Options options_;
   std::atomic<std::int64_t> wal_bytes_{0};

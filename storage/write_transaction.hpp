@@ -10,11 +10,11 @@
 
 namespace touchpoint::storage {
 
-// Full-text index writes wait for the end of the outermost transaction. FTS5 flushes its
-// pending terms into a new on-disk segment at every SAVEPOINT and RELEASE, and each request of a
-// commit group runs in savepoints: written in place, every message became its own segment (and
-// then merge work), which cost more than the rest of the message's rows together. Queued here,
-// a whole group's text goes into the index in one flush just before COMMIT.
+// Full-text index writes (ticket subjects; message bodies have their own cursor, see
+// text_index.hpp) wait for the end of the outermost transaction. FTS5 flushes its pending terms
+// into a new on-disk segment at every SAVEPOINT and RELEASE, and each request of a commit group
+// runs in savepoints: written in place, every row became its own segment (and then merge work).
+// Queued here, a whole group's text goes into the index in one flush just before COMMIT.
 class SearchWrites {
  public:
   void add(Stmt& insert, int64_t rowid, std::string text) {

@@ -80,6 +80,30 @@ TEST_F(SearchTest, ASubjectChangeIsReindexed) {
   EXPECT_EQ(ids("shipping"), std::vector<int64_t>{a});
 }
 
+TEST_F(SearchTest, DeferredBodiesWaitBehindADurableCursorAndTheSearchSaysSo) {
+  store_->defer_text_index();  // as StoreWriter runs it: bodies indexed in batches
+  int64_t a = contact("1", "c1", "One", "tardy parcel");
+  int64_t b = contact("2", "c2", "Two", "tardy letter");
+  auto reader = TicketReader::open(dir_.str()).value();
+  auto page = reader.search({}, *protocol::fts_query("tardy"), std::nullopt).value();
+  EXPECT_TRUE(page.tickets.empty());
+  EXPECT_TRUE(page.text_index_behind);
+  EXPECT_EQ(store_->text_index_lag().value(), 2);
+  EXPECT_EQ(store_->index_text(1).value(), 1);  // a bounded batch: one still waits
+  EXPECT_EQ(ids("tardy"), std::vector<int64_t>{a});
+  int64_t c = contact("3", "c3", "Three", "tardy cheque");
+  // Reopened without deferring (a restart): the cursor was kept, and the next commit indexes
+  // everything past it, whatever wrote it.
+  store_.reset();
+  store_.emplace(TicketStore::open({.data_dir = dir_.str()}).value());
+  EXPECT_EQ(store_->text_index_lag().value(), 2);
+  contact("4", "c4", "Four", "on time");
+  EXPECT_EQ(store_->text_index_lag().value(), 0);
+  EXPECT_EQ(ids("tardy"), (std::vector<int64_t>{c, b, a}));
+  page = reader.search({}, *protocol::fts_query("tardy"), std::nullopt).value();
+  EXPECT_FALSE(page.text_index_behind);
+}
+
 TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMerges) {
   auto customer_of = [&](const std::string& id, const std::string& name) {
     InboundContact c;

@@ -186,6 +186,46 @@ TEST(StoreWriter, AWriteWhoseWalCannotBeSyncedIsAnsweredUnavailable) {
   EXPECT_EQ(writer.failed_syncs(), 1);
 }
 
+// Runs op on the writer thread, in a group after everything submitted before, and waits.
+template <class T>
+Result<T> on_writer(StoreWriter& writer, std::function<Result<T>(TicketStore&)> op) {
+  std::promise<Result<T>> answer;
+  EXPECT_TRUE(writer.submit<T>(std::move(op), [&](Result<T> r) { answer.set_value(std::move(r)); }));
+  return answer.get_future().get();
+}
+
+TEST(StoreWriter, IndexesMessageBodiesOnceABatchIsWaiting) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir), {.text_index_batch = 3, .text_index_delay = std::chrono::hours(1)});
+  auto record = [&](const std::string& id) {
+    auto r = on_writer<Recorded>(writer, [id](TicketStore& s) { return s.record_inbound(contact(id, "1")); });
+    ASSERT_TRUE(r) << r.error().message;
+  };
+  auto lag = [&] { return on_writer<int64_t>(writer, [](TicketStore& s) { return s.text_index_lag(); }); };
+  record("a");
+  record("b");
+  EXPECT_EQ(lag().value(), 2);  // acknowledged, not yet searchable
+  record("c");                  // the third makes a batch: indexed before the next group runs
+  EXPECT_EQ(lag().value(), 0);
+  EXPECT_EQ(writer.text_index_seconds().count(), 1u);
+}
+
+TEST(StoreWriter, IndexesWhatWaitedLongEnoughWhenNothingElseComes) {
+  testing_support::TempDir dir;
+  StoreWriter writer(open_store(dir), {.text_index_batch = 1000,
+                                       .text_index_delay = std::chrono::milliseconds(20)});
+  ASSERT_TRUE(on_writer<Recorded>(writer, [](TicketStore& s) { return s.record_inbound(contact("a", "1")); }));
+  auto reader = TicketReader::open(dir.str()).value();
+  // The writer is idle: only its own timer can index the message. Waits up to 30 s.
+  bool behind = true;
+  for (int i = 0; i < 3000 && behind; ++i) {
+    behind = reader.search({}, "hi", std::nullopt).value().text_index_behind;
+    if (behind) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(behind);
+  EXPECT_EQ(reader.search({}, "hi", std::nullopt).value().tickets.size(), 1u);
+}
+
 TEST(WalSyncer, AnswersInTheOrderAsked) {
   testing_support::TempDir dir;
   std::string wal = dir.str() + "/log";
