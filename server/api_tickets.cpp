@@ -108,9 +108,9 @@ HttpResponse download(StoredFile f) {
   return r;
 }
 
-// Message bodies enter the full-text index in batches, so a search can run ahead of it. When
-// it did, the writer indexes what is waiting and the search runs again: an agent always finds a
-// message that was acknowledged before the search began.
+// Bodies and subjects enter the full-text indexes in batches, so a search can run ahead of
+// them. When it did, the writer indexes what is waiting and the search runs again: an agent
+// always finds a message that was acknowledged before the search began.
 void search_tickets(const CallPtr& c, const ListQuery& q, bool caught_up) {
   using Page = storage::TicketReader::SearchPage;
   read<Page>(

@@ -465,16 +465,17 @@ BEGIN
                             last_at = max(last_at, excluded.last_at);
 END;
 )sql",
-    // v20: message bodies indexed for search in batches, behind this cursor (the ingest
-    // throughput issue; storage/text_index.hpp). Everything stored so far was indexed with its
-    // commit, so the cursor starts at the newest message.
+    // v20: message bodies and ticket subjects indexed for search in batches, behind these
+    // cursors (the ingest throughput issue; storage/text_index.hpp). Everything stored so far
+    // was indexed with its commit, so each cursor starts at its table's newest row.
     R"sql(
 CREATE TABLE text_index_cursor(
-  name            TEXT PRIMARY KEY,  -- 'messages'
-  indexed_through INTEGER NOT NULL   -- every message id up to here is in message_search
+  name            TEXT PRIMARY KEY,  -- the table: 'messages' (message_search), 'tickets' (subject_search)
+  indexed_through INTEGER NOT NULL   -- every row id up to here is in the index
 ) WITHOUT ROWID;
 INSERT INTO text_index_cursor(name, indexed_through)
-VALUES ('messages', (SELECT coalesce(max(id), 0) FROM messages));
+VALUES ('messages', (SELECT coalesce(max(id), 0) FROM messages)),
+       ('tickets', (SELECT coalesce(max(id), 0) FROM tickets));
 )sql",
 };
 

@@ -44,9 +44,10 @@ class StoreWriter {
     // run (every request answered "unavailable", so senders retry) until space returns: the
     // disk never fills to the last byte, and health checks see what ingest sees.
     std::int64_t min_free_bytes = 0;
-    // Message bodies enter the full-text index in transactions of their own, between groups
-    // (storage/text_index.hpp): once this many wait, or once the oldest waited this long. A
-    // search never waits for either: it has what it lacks indexed first.
+    // Message bodies and ticket subjects enter the full-text indexes in transactions of their
+    // own, between groups (storage/text_index.hpp): once this many rows wait, or once the
+    // oldest waited this long. A search never waits for either: it has what it lacks indexed
+    // first.
     std::int64_t text_index_batch = 1000;
     std::chrono::milliseconds text_index_delay{500};
   };

@@ -1,21 +1,24 @@
 #include "storage/text_index.hpp"
 
+#include <string>
+
 namespace touchpoint::storage {
 
-MessageTextIndex::MessageTextIndex(sqlite3* db)
-    : cursor_(db, "SELECT indexed_through FROM text_index_cursor WHERE name = 'messages'"),
-      range_end_(db, "SELECT max(id) FROM (SELECT id FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2)"),
-      index_(db, "INSERT INTO message_search(rowid, body) SELECT id, body FROM messages "
-                 "WHERE id > ?1 AND id <= ?2 AND author <> 'system'"),
-      advance_(db, "UPDATE text_index_cursor SET indexed_through = ?1 WHERE name = 'messages'"),
-      newest_(db, "SELECT coalesce(max(id), 0) FROM messages") {}
+TextIndex::TextIndex(sqlite3* db, const char* cursor, const char* table, const char* index_range)
+    : cursor_(db, (std::string("SELECT indexed_through FROM text_index_cursor WHERE name = '") + cursor + "'").c_str()),
+      range_end_(db, (std::string("SELECT max(id) FROM (SELECT id FROM ") + table +
+                      " WHERE id > ?1 ORDER BY id LIMIT ?2)").c_str()),
+      index_(db, index_range),
+      advance_(db, (std::string("INSERT INTO text_index_cursor(name, indexed_through) VALUES ('") + cursor +
+                    "', ?1) ON CONFLICT(name) DO UPDATE SET indexed_through = excluded.indexed_through").c_str()),
+      newest_(db, (std::string("SELECT coalesce(max(id), 0) FROM ") + table).c_str()) {}
 
-int64_t MessageTextIndex::cursor() {
+int64_t TextIndex::cursor() {
   StmtUse q(cursor_);
   return q->step() ? q->int64(0) : 0;
 }
 
-int64_t MessageTextIndex::catch_up(int64_t limit) {
+int64_t TextIndex::catch_up(int64_t limit) {
   int64_t from = cursor();
   int64_t to = 0;
   {
@@ -29,13 +32,25 @@ int64_t MessageTextIndex::catch_up(int64_t limit) {
   return to - from;
 }
 
-int64_t MessageTextIndex::lag() {
+int64_t TextIndex::lag() {
   int64_t newest = 0;
   {
     StmtUse q(newest_);
     if (q->step()) newest = q->int64(0);
   }
   return newest - cursor();
+}
+
+TextIndexes::TextIndexes(sqlite3* db)
+    : bodies(db, "messages", "messages",
+             "INSERT INTO message_search(rowid, body) SELECT id, body FROM messages "
+             "WHERE id > ?1 AND id <= ?2 AND author <> 'system'"),
+      subjects(db, "tickets", "tickets",
+               "INSERT INTO subject_search(rowid, subject) SELECT id, subject FROM tickets "
+               "WHERE id > ?1 AND id <= ?2") {}
+
+int64_t TextIndexes::catch_up(int64_t limit) {
+  return bodies.catch_up(limit) + subjects.catch_up(limit);
 }
 
 }  // namespace touchpoint::storage

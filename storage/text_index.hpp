@@ -1,10 +1,10 @@
 #pragma once
-// Message bodies enter the full-text index behind a durable cursor, many messages per write.
-// FTS5 turns every flush of new text into a segment of its own and later merges segments, four
-// of a size at a time: flushed with each commit group (a few messages), a busy store made
-// thousands of tiny segments a second, and the merges of a grown index stalled single commits
-// for 100-400 ms. Indexed in batches, the same text makes a few segments a second. Internal to
-// storage/.
+// Text enters the full-text indexes behind durable cursors, many rows per write: message bodies
+// (message_search) and ticket subjects (subject_search). FTS5 turns every flush of new text
+// into a segment of its own and later merges segments, four of a size at a time: flushed with
+// each commit group (a few messages), a busy store made thousands of tiny segments a second,
+// and the merges of a grown index stalled single commits for 100-400 ms. Indexed in batches,
+// the same text makes a few segments a second. Internal to storage/.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -13,18 +13,22 @@
 
 namespace touchpoint::storage {
 
-class MessageTextIndex {
+// One index over one table's rows, in rowid order behind its cursor. Rowids are dense and
+// only grow: no message or ticket is ever deleted.
+class TextIndex {
  public:
-  explicit MessageTextIndex(sqlite3* db);
+  // cursor: the row of text_index_cursor; table: whose rows; index_range: the INSERT into the
+  // FTS5 table of the rows with ?1 < rowid <= ?2.
+  TextIndex(sqlite3* db, const char* cursor, const char* table, const char* index_range);
 
-  // Indexes up to limit messages past the cursor and moves it past them, inside the open
+  // Indexes up to limit rows past the cursor and moves it past them, inside the open
   // transaction: the index and its cursor commit together, so a crash loses neither one alone.
-  // System messages (survey questions) are passed over, as they always were. Returns how many
-  // messages it passed.
+  // Returns how many rows it passed.
   int64_t catch_up(int64_t limit);
-
-  // How many committed messages are past the cursor (ids are dense: no message is deleted).
+  // How many committed rows are past the cursor.
   int64_t lag();
+  // Whether the row is in the index (a change to its text must take the old text out first).
+  bool covers(int64_t rowid) { return rowid <= cursor(); }
 
  private:
   int64_t cursor();
@@ -34,6 +38,16 @@ class MessageTextIndex {
   Stmt index_;
   Stmt advance_;
   Stmt newest_;
+};
+
+// Both indexes, caught up together.
+struct TextIndexes {
+  explicit TextIndexes(sqlite3* db);
+  int64_t catch_up(int64_t limit);  // up to limit rows of each; returns how many rows it passed
+  int64_t lag() { return bodies.lag() + subjects.lag(); }
+
+  TextIndex bodies;    // messages.body; system messages (survey questions) are passed over
+  TextIndex subjects;  // tickets.subject
 };
 
 }  // namespace touchpoint::storage

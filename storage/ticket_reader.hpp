@@ -129,7 +129,7 @@ class TicketReader {
   struct SearchPage {
     std::vector<TicketRow> tickets;
     std::optional<int64_t> next_before;
-    // Messages committed before this read were not yet in the full-text index (it is written
+    // Rows committed before this read were not yet in the full-text indexes (they are written
     // in batches): TicketStore::index_text() and a second read find them.
     bool text_index_behind = false;
   };

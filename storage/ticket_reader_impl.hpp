@@ -97,7 +97,7 @@ struct TicketReader::Impl {
                        "JOIN messages m ON m.id = s.rowid "
                        "WHERE message_search MATCH ?1 AND s.rowid < ?2 "
                        "ORDER BY s.rowid DESC LIMIT ?3"};
-  MessageTextIndex text_index{h()};  // how far message bodies are searchable
+  TextIndexes text_index{h()};  // how far bodies and subjects are searchable
   Stmt subject_matches{h(), "SELECT rowid FROM subject_search WHERE subject_search MATCH ?1 "
                             "ORDER BY rowid DESC LIMIT ?2"};
   Stmt identities{h(), "SELECT type, address, id FROM identities WHERE customer_id = ?1 ORDER BY id"};

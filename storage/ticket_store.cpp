@@ -39,7 +39,7 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
   return guarded([&]() -> Result<WebhookRecorded> {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     WebhookRecorded out;
     for (std::size_t i = 0; i < batch.contacts.size(); ++i) {
       const auto& c = batch.contacts[i];
@@ -75,7 +75,7 @@ Result<WebhookRecorded> TicketStore::record_webhook(const std::string& channel_n
 
 Status TicketStore::set_imap_cursor(const std::string& channel_name, const ImapCursor& cursor) {
   return guarded([&]() -> Status {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     Stmt q(impl_->h(), "INSERT INTO imap_cursors(channel_name, uidvalidity, last_uid) VALUES (?1, ?2, ?3) "
                        "ON CONFLICT(channel_name) DO UPDATE SET uidvalidity = ?2, last_uid = ?3");
     q.bind(1, channel_name).bind(2, cursor.uidvalidity).bind(3, cursor.last_uid).run();
@@ -95,7 +95,7 @@ Status TicketStore::record_media(const MediaJob& job, const MediaOutcome& o, int
       if (!h) return Error{Errc::unavailable, h.error().message};
       hash = h.value();
     }
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt row(d.h(), "SELECT state FROM media_jobs WHERE id = ?1");
     row.bind(1, job.id);
     if (!row.step()) return Error{Errc::not_found, "no media job " + std::to_string(job.id)};
@@ -131,7 +131,7 @@ Result<Recorded> TicketStore::record_inbound(const InboundContact& contact) {
 
 Status TicketStore::ping() {
   return guarded([&]() -> Status {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     impl_->count("new", 0);
     tx.commit();
     return ok();
@@ -140,7 +140,7 @@ Status TicketStore::ping() {
 
 void TicketStore::atomically(const std::function<bool()>& body) {
   try {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     if (body()) tx.commit();
   } catch (const SqliteError&) {
     // A failed savepoint statement fails the whole group at COMMIT; every request then hears
@@ -154,7 +154,7 @@ void TicketStore::use_sla(std::shared_ptr<const protocol::SlaPolicies> policies,
 
 Result<std::optional<int64_t>> TicketStore::run_sla_deadlines(std::size_t limit) {
   return guarded([&]() -> Result<std::optional<int64_t>> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     auto next = impl_->sla.run_due(impl_->options.now(), limit);
     tx.commit();
     return next;
@@ -163,7 +163,7 @@ Result<std::optional<int64_t>> TicketStore::run_sla_deadlines(std::size_t limit)
 
 Result<int64_t> TicketStore::adopt_sla_policies() {
   return guarded([&]() -> Result<int64_t> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     int64_t n = impl_->sla.adopt_policies(impl_->options.now());
     tx.commit();
     return n;
@@ -180,7 +180,7 @@ void TicketStore::defer_text_index() { impl_->text_deferred = true; }
 
 Result<int64_t> TicketStore::index_text(int64_t limit) {
   return guarded([&]() -> Result<int64_t> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     impl_->text_index.catch_up(limit);
     int64_t waiting = impl_->text_index.lag();
     tx.commit();
@@ -194,7 +194,7 @@ Result<int64_t> TicketStore::text_index_lag() {
 
 Status TicketStore::batch(const std::function<void()>& body) {
   return guarded([&]() -> Status {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     body();
     impl_->sync_files();
     tx.commit();

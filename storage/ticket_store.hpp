@@ -281,14 +281,14 @@ class TicketStore {
   // until the caller synced the file this answers (the WAL).
   std::string sync_commits_elsewhere(std::function<void(std::function<void()>)> hold);
 
-  // Message bodies enter the full-text index behind a durable cursor (storage/text_index.hpp).
-  // By default every COMMIT brings the index up to date. After defer_text_index() only
-  // index_text() does: StoreWriter calls it in batches of many commit groups, and before a
-  // search that would otherwise miss a message already acknowledged.
+  // Message bodies and ticket subjects enter the full-text indexes behind durable cursors
+  // (storage/text_index.hpp). By default every COMMIT brings them up to date. After
+  // defer_text_index() only index_text() does: StoreWriter calls it in batches spanning many
+  // commit groups, and before a search that would otherwise miss something acknowledged.
   void defer_text_index();
-  // Indexes up to limit messages not yet searchable; answers how many are still waiting.
+  // Indexes up to limit rows of each index; answers how many rows are still waiting.
   Result<int64_t> index_text(int64_t limit);
-  // How many committed messages wait for the full-text index.
+  // How many committed rows (messages and tickets) wait for the full-text indexes.
   Result<int64_t> text_index_lag();
 
   const std::string& data_dir() const;

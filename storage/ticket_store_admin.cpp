@@ -6,7 +6,7 @@ namespace touchpoint::storage {
 Result<int64_t> TicketStore::add_agent(const NewAgent& a) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(a.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     Stmt q(impl_->h(),
            "INSERT INTO agents(email, name, role, password_hash, created_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(email) DO NOTHING RETURNING id");
@@ -31,7 +31,7 @@ int role_rank(std::string_view r) { return r == "admin" ? 3 : r == "supervisor" 
 Result<int64_t> TicketStore::create_token(const NewToken& t) {
   return guarded([&]() -> Result<int64_t> {
     if (!is_role(t.role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     {
       Stmt a(impl_->h(), "SELECT role FROM agents WHERE id = ?1 AND active = 1");
       a.bind(1, t.agent_id);
@@ -70,7 +70,7 @@ Status TicketStore::revoke_token_id(int64_t token_id) {
 
 Result<int64_t> TicketStore::add_group(const std::string& name) {
   return guarded([&]() -> Result<int64_t> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     Stmt q(impl_->h(), "INSERT INTO groups(name, created_at) VALUES (?1, ?2) "
                        "ON CONFLICT(name) DO NOTHING RETURNING id");
     q.bind(1, name).bind(2, impl_->options.now());
@@ -86,7 +86,7 @@ Status TicketStore::delete_group(int64_t group_id, int64_t actor) {
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt ev(d.h(), "INSERT INTO events(ticket_id, type, actor_type, actor_id, old_value, created_at) "
                    "SELECT id, 'ticket.group_changed', 'agent', ?2, ?1, ?3 FROM tickets "
                    "WHERE group_id = ?1");
@@ -109,7 +109,7 @@ Status TicketStore::update_agent(int64_t agent_id, const std::optional<std::stri
   return guarded([&]() -> Status {
     auto& d = *impl_;
     if (role && !is_role(*role)) return Error{Errc::unprocessable, "role must be agent, supervisor or admin"};
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt cur(d.h(), "SELECT role, active FROM agents WHERE id = ?1");
     cur.bind(1, agent_id);
     if (!cur.step()) return Error{Errc::not_found, "no agent " + std::to_string(agent_id)};
@@ -148,7 +148,7 @@ Status TicketStore::update_agent(int64_t agent_id, const std::optional<std::stri
 
 Status TicketStore::rename_group(int64_t group_id, const std::string& name) {
   return guarded([&]() -> Status {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     Stmt taken(impl_->h(), "SELECT id FROM groups WHERE name = ?1 AND id <> ?2");
     taken.bind(1, name).bind(2, group_id);
     if (taken.step()) return Error{Errc::conflict, "a group with that name exists"};

@@ -17,7 +17,7 @@ Result<SurveyAnswer> TicketStore::answer_chat_survey(const std::string& channel,
                                                     const std::string& visitor, int64_t survey_id,
                                                     int score, const std::string& comment) {
   return guarded([&]() -> Result<SurveyAnswer> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     // Only a survey of this visitor's own conversation: ids are guessable, visitors are not.
     Stmt q(impl_->h(), "SELECT s.token FROM surveys s JOIN tickets t ON t.id = s.ticket_id "
                        "WHERE s.id = ?1 AND t.channel_name = ?2 AND t.thread_key = ?3");

@@ -44,7 +44,7 @@ Status TicketStore::rename_customer(int64_t customer_id, const std::string& name
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt old(d.h(), "SELECT name FROM customers WHERE id = ?1");
     old.bind(1, customer_id);
     if (!old.step()) return Error{Errc::not_found, "no customer " + std::to_string(customer_id)};
@@ -64,7 +64,7 @@ Result<int64_t> TicketStore::add_identity(int64_t customer_id, const Identity& i
   return guarded([&]() -> Result<int64_t> {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     if (!customer_exists(d.h(), customer_id))
       return Error{Errc::not_found, "no customer " + std::to_string(customer_id)};
     {
@@ -92,7 +92,7 @@ Status TicketStore::remove_identity(int64_t customer_id, int64_t identity_id, in
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt del(d.h(), "DELETE FROM identities WHERE id = ?1 AND customer_id = ?2 "
                     "RETURNING type, address");
     del.bind(1, identity_id).bind(2, customer_id);
@@ -114,7 +114,7 @@ Status TicketStore::merge_customers(int64_t source, int64_t target, int64_t acto
     auto& d = *impl_;
     int64_t now = d.options.now();
     if (source == target) return Error{Errc::unprocessable, "a customer cannot be merged into itself"};
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     auto merged = [&](int64_t id) -> std::optional<bool> {
       Stmt q(d.h(), "SELECT merged_into IS NOT NULL FROM customers WHERE id = ?1");
       q.bind(1, id);
@@ -162,7 +162,7 @@ Status TicketStore::unmerge_customer(int64_t source, int64_t actor) {
   return guarded([&]() -> Status {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt m(d.h(), "SELECT id, target_id FROM customer_merges WHERE source_id = ?1 AND "
                   "undone_at IS NULL ORDER BY id DESC LIMIT 1");
     m.bind(1, source);

@@ -104,20 +104,20 @@ struct TicketStore::Impl {
         attachments(AttachmentStore::of_store(o.data_dir)),
         last_activity(max_activity(db.get())) {
     // Assignment first: it touches the tickets it assigns, whose SLA clocks follow.
-    search.before_commit = [this] {
+    hooks.before_commit = [this] {
       int64_t now = options.now();
       routing.before_commit(now);
       sla.before_commit(now);
-      if (!text_deferred) text_index.catch_up(INT64_MAX);  // last: the hooks above may add messages
+      if (!text_deferred) text_index.catch_up(INT64_MAX);  // last: the hooks above may add rows
     };
     // Taken out at once, so the next transaction starts clean; handed to the server when the
     // commit is durable (at once, unless StoreWriter syncs the WAL itself: deliver_notices).
-    search.after_commit = [this] {
+    hooks.after_commit = [this] {
       std::function<void()> taken[] = {sla.committed(), surveys.committed(), routing.committed()};
       for (auto& notices : taken)
         if (notices) deliver_notices(std::move(notices));
     };
-    search.rolled_back = [this] {
+    hooks.rolled_back = [this] {
       sla.rolled_back();
       surveys.rolled_back();
       routing.rolled_back();
@@ -130,8 +130,8 @@ struct TicketStore::Impl {
   bool ready;  // the schema exists before the statements below are prepared
   TransactionStatements tx_statements{h()};
   AttachmentStore attachments;
-  SearchWrites search;  // full-text writes of the open transaction, flushed at its COMMIT
-  MessageTextIndex text_index{h()};  // message bodies: at every COMMIT, or in batches (deferred)
+  CommitHooks hooks;  // what the end of the outermost transaction runs
+  TextIndexes text_index{h()};  // bodies and subjects: at every COMMIT, or in batches (deferred)
   bool text_deferred = false;
   SlaStore sla{h(), nullptr, nullptr};  // every touched ticket's clock, at COMMIT
   SurveyStore surveys{h()};             // scheduled at solve, decided when due
@@ -174,9 +174,9 @@ struct TicketStore::Impl {
                       "raw_sha256, full_body, thread_rule, automatic) "
                       "VALUES (?1, 'in', 'customer', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                       "?12, ?13) RETURNING id"};
-  Stmt index_subject{h(), "INSERT INTO subject_search(rowid, subject) VALUES (?1, ?2)"};
   Stmt unindex_subject{h(), "INSERT INTO subject_search(subject_search, rowid, subject) "
                             "VALUES ('delete', ?1, ?2)"};
+  Stmt index_subject{h(), "INSERT INTO subject_search(rowid, subject) VALUES (?1, ?2)"};
   Stmt insert_attachment{h(), "INSERT INTO attachments(message_id, filename, content_type, size, "
                               "sha256) VALUES (?1, ?2, ?3, ?4, ?5)"};
   Stmt insert_event{h(),
@@ -462,7 +462,7 @@ struct TicketStore::Impl {
   Recorded record_inbound(const InboundContact& c) {
     int64_t now = options.now();
     int64_t key = dedup_key(c.channel_name, c.external_id);
-    Tx tx(h(), search, tx_statements);  // before the dedup read, so no other writer can slip in between
+    Tx tx(h(), hooks, tx_statements);  // before the dedup read, so no other writer can slip in between
     if (auto dup = find_duplicate(c.channel_name, c.external_id, key)) return *dup;
 
     // Bytes first, row second: a committed row never names a file a crash lost.
@@ -507,7 +507,6 @@ struct TicketStore::Impl {
       r.ticket_created = true;
       sla.mark(r.ticket_id);
       routing.mark(r.ticket_id);
-      search.add(index_subject, r.ticket_id, c.subject);
       count("new", 1);
       event({.ticket_id = r.ticket_id, .customer_id = r.customer_id, .type = "ticket.created",
              .actor_type = "customer", .new_value = std::string("new")},

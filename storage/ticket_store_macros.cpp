@@ -26,7 +26,7 @@ Result<protocol::Macro> TicketStore::create_macro(std::optional<int64_t> owner, 
   return guarded([&]() -> Result<protocol::Macro> {
     auto& d = *impl_;
     int64_t now = d.options.now();
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     protocol::MacroActions actions = in.actions.value_or(protocol::MacroActions{});
     Stmt q(d.h(), "INSERT INTO macros(owner_agent_id, name, body, actions, created_at, updated_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id");
@@ -44,7 +44,7 @@ Result<protocol::Macro> TicketStore::update_macro(int64_t id, int64_t actor, boo
                                                   const protocol::MacroInput& in) {
   return guarded([&]() -> Result<protocol::Macro> {
     auto& d = *impl_;
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     auto m = load(d.h(), id);
     if (auto s = may_change(m, id, actor, admin); !s) return s.error();
     if (in.name) m->name = *in.name;
@@ -61,7 +61,7 @@ Result<protocol::Macro> TicketStore::update_macro(int64_t id, int64_t actor, boo
 Status TicketStore::delete_macro(int64_t id, int64_t actor, bool admin) {
   return guarded([&]() -> Status {
     auto& d = *impl_;
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     if (auto s = may_change(load(d.h(), id), id, actor, admin); !s) return s;
     Stmt del(d.h(), "DELETE FROM macros WHERE id = ?1");
     del.bind(1, id).run();

@@ -11,7 +11,7 @@ void TicketStore::use_routing(protocol::RoutingSettings settings, AvailableAgent
 
 Result<int64_t> TicketStore::assign_waiting() {
   return guarded([&]() -> Result<int64_t> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     int64_t n = impl_->routing.assign_waiting(impl_->options.now(), 1000);
     tx.commit();
     return n;
@@ -21,7 +21,7 @@ Result<int64_t> TicketStore::assign_waiting() {
 Status TicketStore::set_group_members(int64_t group_id, const std::vector<int64_t>& agent_ids) {
   return guarded([&]() -> Status {
     auto& d = *impl_;
-    Tx tx(d.h(), d.search, d.tx_statements);
+    Tx tx(d.h(), d.hooks, d.tx_statements);
     Stmt g(d.h(), "SELECT 1 FROM groups WHERE id = ?1");
     g.bind(1, group_id);
     if (!g.step()) return Error{Errc::not_found, "no group " + std::to_string(group_id)};

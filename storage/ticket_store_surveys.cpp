@@ -10,7 +10,7 @@ void TicketStore::use_surveys(std::optional<protocol::SurveySettings> settings, 
 
 Result<std::optional<int64_t>> TicketStore::run_due_surveys(std::size_t limit) {
   return guarded([&]() -> Result<std::optional<int64_t>> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     auto next = impl_->surveys.run_due(impl_->options.now(), limit);
     tx.commit();
     return next;
@@ -20,7 +20,7 @@ Result<std::optional<int64_t>> TicketStore::run_due_surveys(std::size_t limit) {
 Result<SurveyAnswer> TicketStore::answer_survey(const std::string& token, int score,
                                                 const std::string& comment) {
   return guarded([&]() -> Result<SurveyAnswer> {
-    Tx tx(impl_->h(), impl_->search, impl_->tx_statements);
+    Tx tx(impl_->h(), impl_->hooks, impl_->tx_statements);
     auto answer = impl_->surveys.answer_page(token, score, comment, impl_->options.now());
     if (!answer) return answer.error();  // Tx rolls back: nothing recorded
     tx.commit();

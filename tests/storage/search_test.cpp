@@ -80,28 +80,41 @@ TEST_F(SearchTest, ASubjectChangeIsReindexed) {
   EXPECT_EQ(ids("shipping"), std::vector<int64_t>{a});
 }
 
-TEST_F(SearchTest, DeferredBodiesWaitBehindADurableCursorAndTheSearchSaysSo) {
-  store_->defer_text_index();  // as StoreWriter runs it: bodies indexed in batches
-  int64_t a = contact("1", "c1", "One", "tardy parcel");
-  int64_t b = contact("2", "c2", "Two", "tardy letter");
+TEST_F(SearchTest, DeferredTextWaitsBehindDurableCursorsAndTheSearchSaysSo) {
+  store_->defer_text_index();  // as StoreWriter runs it: bodies and subjects indexed in batches
+  int64_t a = contact("1", "c1", "Parcel", "tardy parcel");
+  int64_t b = contact("2", "c2", "Letter", "tardy note");
   auto reader = TicketReader::open(dir_.str()).value();
   auto page = reader.search({}, *protocol::fts_query("tardy"), std::nullopt).value();
   EXPECT_TRUE(page.tickets.empty());
   EXPECT_TRUE(page.text_index_behind);
-  EXPECT_EQ(store_->text_index_lag().value(), 2);
-  EXPECT_EQ(store_->index_text(1).value(), 1);  // a bounded batch: one still waits
+  EXPECT_EQ(store_->text_index_lag().value(), 4);  // two bodies, two subjects
+  EXPECT_EQ(store_->index_text(1).value(), 2);     // a bounded batch: one of each still waits
   EXPECT_EQ(ids("tardy"), std::vector<int64_t>{a});
-  int64_t c = contact("3", "c3", "Three", "tardy cheque");
-  // Reopened without deferring (a restart): the cursor was kept, and the next commit indexes
-  // everything past it, whatever wrote it.
+  EXPECT_EQ(ids("parcel"), std::vector<int64_t>{a});
+  // A ticket renamed before its subject was indexed: the batch reads the subject it has then.
+  int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
+  TicketPatch p;
+  p.subject = "Envelope";
+  ASSERT_TRUE(store_->update_ticket(b, p, agent, false));
+  int64_t c = contact("3", "c3", "Cheque", "tardy cheque");
+  // Reopened without deferring (a restart): the cursors were kept, and the next commit indexes
+  // everything past them, whatever wrote it.
   store_.reset();
   store_.emplace(TicketStore::open({.data_dir = dir_.str()}).value());
-  EXPECT_EQ(store_->text_index_lag().value(), 2);
+  EXPECT_EQ(store_->text_index_lag().value(), 4);
   contact("4", "c4", "Four", "on time");
   EXPECT_EQ(store_->text_index_lag().value(), 0);
   EXPECT_EQ(ids("tardy"), (std::vector<int64_t>{c, b, a}));
+  EXPECT_EQ(ids("envelope"), std::vector<int64_t>{b});
+  EXPECT_TRUE(ids("letter").empty());
   page = reader.search({}, *protocol::fts_query("tardy"), std::nullopt).value();
   EXPECT_FALSE(page.text_index_behind);
+  // Renamed once indexed: the old subject leaves the index at once.
+  p.subject = "Postcard";
+  ASSERT_TRUE(store_->update_ticket(b, p, agent, false));
+  EXPECT_TRUE(ids("envelope").empty());
+  EXPECT_EQ(ids("postcard"), std::vector<int64_t>{b});
 }
 
 TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMerges) {
