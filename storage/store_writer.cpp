@@ -32,7 +32,7 @@ StoreWriter::StoreWriter(TicketStore store, Options options)
           [this](std::function<void()> notices) { held_.push_back(std::move(notices)); }))),
       thread_([this] {
         store_.defer_text_index();
-        index_text_when_due(false);  // what a restart found waiting is indexed soon
+        index_text_when_due();  // what a restart found waiting is indexed soon
         run();
       }) {}
 
@@ -78,7 +78,7 @@ void StoreWriter::run() {
         cv_.wait(lock, has_work);
       } else if (!cv_.wait_until(lock, *text_waiting_since_ + options_.text_index_delay, has_work)) {
         lock.unlock();
-        index_text_when_due(true);
+        index_text_when_due();  // the oldest has now waited long enough
         continue;
       }
       if (queue_.empty()) return;  // stopping, and everything queued was answered
@@ -117,23 +117,26 @@ void StoreWriter::run() {
     });
     group.clear();  // moved from: make it empty again
     held_.clear();
-    index_text_when_due(false);
+    index_text_when_due();
   }
 }
 
 // Its own transaction, after the group's: the group's answers do not wait for it (their fsync
 // runs meanwhile), and it needs no fsync of its own: lost in a crash, the index and its cursor
 // are lost together and written again. Until then a search has the writer index what it needs.
-void StoreWriter::index_text_when_due(bool waited_long_enough) {
+void StoreWriter::index_text_when_due() {
   auto now = std::chrono::steady_clock::now();
+  if (disk_low_.load()) {  // groups are refused for space, and so is this: tried in a while
+    if (text_waiting_since_) text_waiting_since_ = now;
+    return;
+  }
   auto lag = store_.text_index_lag();
   if (!lag || *lag == 0) {
     text_waiting_since_.reset();
     return;
   }
   if (!text_waiting_since_) text_waiting_since_ = now;
-  if (*lag < options_.text_index_batch && !waited_long_enough &&
-      now - *text_waiting_since_ < options_.text_index_delay)
+  if (*lag < options_.text_index_batch && now - *text_waiting_since_ < options_.text_index_delay)
     return;
   constexpr std::int64_t kMostAtOnce = 5000;  // bounds the transaction, so groups wait little
   Result<std::int64_t> waiting = std::int64_t{0};

@@ -83,7 +83,7 @@ class StoreWriter {
   };
   bool enqueue(Job job);
   void run();
-  void index_text_when_due(bool waited_long_enough);
+  void index_text_when_due();
 
   TicketStore store_;
   Options options_;
