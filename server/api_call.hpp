@@ -56,6 +56,21 @@ void write(const CallPtr& c, Op op, Then then) {
   if (!queued) c->respond(busy());
 }
 
+// Runs a full-text read (its value has text_index_behind) and hands its value to then. Text
+// enters the indexes in batches, so a read can run ahead of them: when it did, the writer
+// indexes what is waiting and the read runs again. What was acknowledged before the read began
+// is always found.
+template <class T, class Op, class Then>
+void read_indexed(const CallPtr& c, Op op, Then then, bool caught_up = false) {
+  read<T>(c, op, [c, op, then, caught_up](T value) {
+    if (!value.text_index_behind || caught_up) return then(std::move(value));
+    constexpr int64_t kMostAtOnce = 100000;  // bounds the transaction; the batches keep up
+    write<int64_t>(
+        c, [](storage::TicketStore& s) { return s.index_text(kMostAtOnce); },
+        [c, op, then](int64_t) { read_indexed<T>(c, op, then, true); });
+  });
+}
+
 inline std::optional<int64_t> to_id(std::string_view s) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

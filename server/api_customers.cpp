@@ -25,9 +25,10 @@ void find_customers(const CallPtr& c) {
       return c->respond(error_response({Errc::bad_request, "q must be 1 to 200 characters of a name"}));
     auto limit = page_limit(*q);
     if (!limit) return c->respond(error_response(limit.error()));
-    return read<List>(
+    using Matches = storage::TicketReader::NameMatches;
+    return read_indexed<Matches>(
         c, [text, limit = *limit](storage::TicketReader& r) { return r.customers_by_name(text, limit); },
-        [c](List found) { c->respond(json(200, protocol::encode_customers(found))); });
+        [c](Matches found) { c->respond(json(200, protocol::encode_customers(found.customers))); });
   }
   if (!q->count("identity")) {  // a plain list, newest first
     std::optional<int64_t> before;

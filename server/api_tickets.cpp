@@ -108,32 +108,24 @@ HttpResponse download(StoredFile f) {
   return r;
 }
 
-// Bodies and subjects enter the full-text indexes in batches, so a search can run ahead of
-// them. When it did, the writer indexes what is waiting and the search runs again: an agent
-// always finds a message that was acknowledged before the search began.
-void search_tickets(const CallPtr& c, const ListQuery& q, bool caught_up) {
-  using Page = storage::TicketReader::SearchPage;
-  read<Page>(
-      c, [q](storage::TicketReader& r) { return r.search(q.filter, *q.fts, q.search_before); },
-      [c, q, caught_up](Page page) {
-        if (page.text_index_behind && !caught_up) {
-          constexpr int64_t kMostAtOnce = 100000;  // bounds this transaction; batches keep up
-          return write<int64_t>(
-              c, [](storage::TicketStore& s) { return s.index_text(kMostAtOnce); },
-              [c, q](int64_t) { search_tickets(c, q, true); });
-        }
-        std::optional<std::string> next;
-        if (page.next_before) next = "s" + std::to_string(*page.next_before);
-        c->respond(json(200, protocol::encode_ticket_list(page.tickets, next)));
-      });
-}
-
 }  // namespace
 
 void list_tickets(const CallPtr& c) {
   auto lq = ticket_query(c);
   if (!lq) return c->respond(error_response(lq.error()));
-  if (lq->fts) return search_tickets(c, lq.value(), false);
+  if (lq->fts) {
+    using Page = storage::TicketReader::SearchPage;
+    return read_indexed<Page>(
+        c,
+        [q = lq.value()](storage::TicketReader& r) {
+          return r.search(q.filter, *q.fts, q.search_before);
+        },
+        [c](Page page) {
+          std::optional<std::string> next;
+          if (page.next_before) next = "s" + std::to_string(*page.next_before);
+          c->respond(json(200, protocol::encode_ticket_list(page.tickets, next)));
+        });
+  }
   const storage::TicketFilter& f = lq->filter;
   read<std::vector<TicketRow>>(
       c, [f](storage::TicketReader& r) { return r.list(f); },

@@ -465,17 +465,28 @@ BEGIN
                             last_at = max(last_at, excluded.last_at);
 END;
 )sql",
-    // v20: message bodies and ticket subjects indexed for search in batches, behind these
-    // cursors (the ingest throughput issue; storage/text_index.hpp). Everything stored so far
-    // was indexed with its commit, so each cursor starts at its table's newest row.
+    // v20: message bodies, ticket subjects and customer names indexed for search in batches,
+    // behind these cursors (the ingest throughput issue; storage/text_index.hpp). Everything
+    // stored so far was indexed with its commit, so each cursor starts at its table's newest
+    // row. A customer's name is no longer indexed by a trigger as the row is made; a rename
+    // still is, once the batch has indexed the row (before, the batch reads the new name).
     R"sql(
 CREATE TABLE text_index_cursor(
-  name            TEXT PRIMARY KEY,  -- the table: 'messages' (message_search), 'tickets' (subject_search)
-  indexed_through INTEGER NOT NULL   -- every row id up to here is in the index
+  name            TEXT PRIMARY KEY,  -- the table: messages, tickets, customers
+  indexed_through INTEGER NOT NULL   -- every row id up to here is in the table's index
 ) WITHOUT ROWID;
 INSERT INTO text_index_cursor(name, indexed_through)
 VALUES ('messages', (SELECT coalesce(max(id), 0) FROM messages)),
-       ('tickets', (SELECT coalesce(max(id), 0) FROM tickets));
+       ('tickets', (SELECT coalesce(max(id), 0) FROM tickets)),
+       ('customers', (SELECT coalesce(max(id), 0) FROM customers));
+DROP TRIGGER customers_indexed;
+DROP TRIGGER customers_reindexed;
+CREATE TRIGGER customers_reindexed AFTER UPDATE OF name ON customers
+  WHEN old.id <= (SELECT indexed_through FROM text_index_cursor WHERE name = 'customers')
+BEGIN
+  INSERT INTO customer_search(customer_search, rowid, name) VALUES ('delete', old.id, old.name);
+  INSERT INTO customer_search(rowid, name) VALUES (new.id, new.name);
+END;
 )sql",
 };
 

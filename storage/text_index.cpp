@@ -47,10 +47,13 @@ TextIndexes::TextIndexes(sqlite3* db)
              "WHERE id > ?1 AND id <= ?2 AND author <> 'system'"),
       subjects(db, "tickets", "tickets",
                "INSERT INTO subject_search(rowid, subject) SELECT id, subject FROM tickets "
-               "WHERE id > ?1 AND id <= ?2") {}
+               "WHERE id > ?1 AND id <= ?2"),
+      names(db, "customers", "customers",
+            "INSERT INTO customer_search(rowid, name) SELECT id, name FROM customers "
+            "WHERE id > ?1 AND id <= ?2") {}
 
 int64_t TextIndexes::catch_up(int64_t limit) {
-  return bodies.catch_up(limit) + subjects.catch_up(limit);
+  return bodies.catch_up(limit) + subjects.catch_up(limit) + names.catch_up(limit);
 }
 
 }  // namespace touchpoint::storage

@@ -1,6 +1,6 @@
 #pragma once
 // Text enters the full-text indexes behind durable cursors, many rows per write: message bodies
-// (message_search) and ticket subjects (subject_search). FTS5 turns every flush of new text
+// (message_search), ticket subjects (subject_search) and customer names (customer_search). FTS5 turns every flush of new text
 // into a segment of its own and later merges segments, four of a size at a time: flushed with
 // each commit group (a few messages), a busy store made thousands of tiny segments a second,
 // and the merges of a grown index stalled single commits for 100-400 ms. Indexed in batches,
@@ -14,7 +14,7 @@
 namespace touchpoint::storage {
 
 // One index over one table's rows, in rowid order behind its cursor. Rowids are dense and
-// only grow: no message or ticket is ever deleted.
+// only grow: no message, ticket or customer is ever deleted.
 class TextIndex {
  public:
   // cursor: the row of text_index_cursor; table: whose rows; index_range: the INSERT into the
@@ -40,14 +40,15 @@ class TextIndex {
   Stmt newest_;
 };
 
-// Both indexes, caught up together.
+// Every index, caught up together.
 struct TextIndexes {
   explicit TextIndexes(sqlite3* db);
   int64_t catch_up(int64_t limit);  // up to limit rows of each; returns how many rows it passed
-  int64_t lag() { return bodies.lag() + subjects.lag(); }
+  int64_t lag() { return bodies.lag() + subjects.lag() + names.lag(); }
 
   TextIndex bodies;    // messages.body; system messages (survey questions) are passed over
-  TextIndex subjects;  // tickets.subject
+  TextIndex subjects;  // tickets.subject (a rename of an indexed one: ticket_store_tickets.cpp)
+  TextIndex names;     // customers.name (a rename of an indexed one: the customers_reindexed trigger)
 };
 
 }  // namespace touchpoint::storage

@@ -316,21 +316,26 @@ Result<StoredFile> TicketReader::raw_message(int64_t message_id) {
   return with_bytes(std::move(f));
 }
 
-Result<std::vector<CustomerView>> TicketReader::customers_by_name(std::string_view q,
+Result<TicketReader::NameMatches> TicketReader::customers_by_name(std::string_view q,
                                                                 std::size_t limit) {
   auto match = protocol::fts_prefix_query(q);
-  if (!match) return std::vector<CustomerView>{};
+  if (!match) return NameMatches{};
   std::vector<int64_t> ids;
+  bool behind = false;
   auto found = guarded([&]() -> Status {
+    ReadSnapshot snapshot(impl_->h());  // the matches and how far the index reached: one state
     Stmt s(impl_->h(), "SELECT c.id FROM customer_search f JOIN customers c ON c.id = f.rowid "
                        "WHERE customer_search MATCH ?1 AND c.merged_into IS NULL "
                        "ORDER BY f.rank, c.id DESC LIMIT ?2");
     s.bind(1, *match).bind(2, static_cast<int64_t>(limit));
     while (s.step()) ids.push_back(s.int64(0));
+    behind = impl_->text_index.lag() > 0;
     return ok();
   });
   if (!found) return found.error();
-  return customers_of(ids);
+  auto customers = customers_of(ids);
+  if (!customers) return customers.error();
+  return NameMatches{std::move(customers).value(), behind};
 }
 
 Result<std::vector<CustomerView>> TicketReader::customers_by_identity(

@@ -145,7 +145,11 @@ class TicketReader {
   Result<StoredFile> raw_message(int64_t message_id);
   // Customers whose name has every word of q as a word prefix, best match first; merged
   // customers left out (their identities live on in the target).
-  Result<std::vector<CustomerView>> customers_by_name(std::string_view q, std::size_t limit);
+  struct NameMatches {
+    std::vector<CustomerView> customers;
+    bool text_index_behind = false;  // as in SearchPage
+  };
+  Result<NameMatches> customers_by_name(std::string_view q, std::size_t limit);
   // The customers owning any of these exact identities (at most one each), in order.
   Result<std::vector<CustomerView>> customers_by_identity(const std::vector<Identity>& candidates);
   Result<std::map<std::string, int64_t>> status_counts();

@@ -88,8 +88,8 @@ TEST_F(SearchTest, DeferredTextWaitsBehindDurableCursorsAndTheSearchSaysSo) {
   auto page = reader.search({}, *protocol::fts_query("tardy"), std::nullopt).value();
   EXPECT_TRUE(page.tickets.empty());
   EXPECT_TRUE(page.text_index_behind);
-  EXPECT_EQ(store_->text_index_lag().value(), 4);  // two bodies, two subjects
-  EXPECT_EQ(store_->index_text(1).value(), 2);     // a bounded batch: one of each still waits
+  EXPECT_EQ(store_->text_index_lag().value(), 6);  // two bodies, two subjects, two names
+  EXPECT_EQ(store_->index_text(1).value(), 3);     // a bounded batch: one of each still waits
   EXPECT_EQ(ids("tardy"), std::vector<int64_t>{a});
   EXPECT_EQ(ids("parcel"), std::vector<int64_t>{a});
   // A ticket renamed before its subject was indexed: the batch reads the subject it has then.
@@ -102,7 +102,7 @@ TEST_F(SearchTest, DeferredTextWaitsBehindDurableCursorsAndTheSearchSaysSo) {
   // everything past them, whatever wrote it.
   store_.reset();
   store_.emplace(TicketStore::open({.data_dir = dir_.str()}).value());
-  EXPECT_EQ(store_->text_index_lag().value(), 4);
+  EXPECT_EQ(store_->text_index_lag().value(), 6);
   contact("4", "c4", "Four", "on time");
   EXPECT_EQ(store_->text_index_lag().value(), 0);
   EXPECT_EQ(ids("tardy"), (std::vector<int64_t>{c, b, a}));
@@ -135,7 +135,7 @@ TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMer
     std::vector<int64_t> out;
     auto reader = TicketReader::open(dir_.str()).value();
     auto page = reader.customers_by_name(q, 10).value();
-    for (auto& c : page) out.push_back(c.id);
+    for (auto& c : page.customers) out.push_back(c.id);
     return out;
   };
   EXPECT_EQ(found("ada lov"), std::vector<int64_t>{ada});
@@ -148,6 +148,37 @@ TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMer
   EXPECT_EQ(found("augusta"), std::vector<int64_t>{ada});
   ASSERT_TRUE(store_->merge_customers(other, nicolo, agent));
   EXPECT_TRUE(found("smith").empty());
+}
+
+TEST_F(SearchTest, DeferredNamesAreIndexedAsTheyAreWhenTheirBatchComes) {
+  store_->defer_text_index();
+  auto customer_of = [&](const std::string& id, const std::string& name) {
+    InboundContact c;
+    c.channel_type = "api";
+    c.channel_name = "crm";
+    c.external_id = id;
+    c.from = {{"api", "crm:" + id}};
+    c.from_name = name;
+    c.text = "hi";
+    return store_->record_inbound(c).value().customer_id;
+  };
+  auto reader = TicketReader::open(dir_.str()).value();
+  auto names = [&](const std::string& q) {
+    auto page = reader.customers_by_name(q, 10).value();
+    std::vector<int64_t> out;
+    for (auto& c : page.customers) out.push_back(c.id);
+    return std::pair(out, page.text_index_behind);
+  };
+  int64_t ada = customer_of("1", "Ada Lovelace");
+  EXPECT_EQ(names("ada"), std::pair(std::vector<int64_t>{}, true));
+  int64_t agent = store_->add_agent({"a@x.org", "A", "agent", "h"}).value();
+  ASSERT_TRUE(store_->rename_customer(ada, "Augusta King", agent));  // before its batch
+  ASSERT_TRUE(store_->index_text(100));
+  EXPECT_EQ(names("ada"), std::pair(std::vector<int64_t>{}, false));
+  EXPECT_EQ(names("augusta"), std::pair(std::vector<int64_t>{ada}, false));
+  ASSERT_TRUE(store_->rename_customer(ada, "Ada King", agent));  // after: replaced at once
+  EXPECT_EQ(names("augusta"), std::pair(std::vector<int64_t>{}, false));
+  EXPECT_EQ(names("ada king"), std::pair(std::vector<int64_t>{ada}, false));
 }
 
 }  // namespace
