@@ -11,16 +11,26 @@ namespace {
 class SearchTest : public testing::Test {
  protected:
   void SetUp() override { store_.emplace(TicketStore::open({.data_dir = dir_.str()}).value()); }
-  int64_t contact(const std::string& id, const std::string& customer, const std::string& subject,
-                  const std::string& text) {
+  static InboundContact api_contact(const std::string& id, const std::string& customer) {
     InboundContact c;
     c.channel_type = "api";
     c.channel_name = "crm";
     c.external_id = id;
     c.from = {{"api", "crm:" + customer}};
+    return c;
+  }
+  int64_t contact(const std::string& id, const std::string& customer, const std::string& subject,
+                  const std::string& text) {
+    InboundContact c = api_contact(id, customer);
     c.subject = subject;
     c.text = text;
     return store_->record_inbound(c).value().ticket_id;
+  }
+  int64_t customer_of(const std::string& id, const std::string& name) {
+    InboundContact c = api_contact(id, id);
+    c.from_name = name;
+    c.text = "hi";
+    return store_->record_inbound(c).value().customer_id;
   }
   std::vector<int64_t> ids(const std::string& q, TicketFilter f = {}) {
     auto page = TicketReader::open(dir_.str()).value().search(f, *protocol::fts_query(q), std::nullopt);
@@ -118,16 +128,6 @@ TEST_F(SearchTest, DeferredTextWaitsBehindDurableCursorsAndTheSearchSaysSo) {
 }
 
 TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMerges) {
-  auto customer_of = [&](const std::string& id, const std::string& name) {
-    InboundContact c;
-    c.channel_type = "api";
-    c.channel_name = "crm";
-    c.external_id = id;
-    c.from = {{"api", "crm:" + id}};
-    c.from_name = name;
-    c.text = "hi";
-    return store_->record_inbound(c).value().customer_id;
-  };
   int64_t ada = customer_of("1", "Ada Lovelace");
   int64_t nicolo = customer_of("2", "Nicolò Bianchi");
   int64_t other = customer_of("3", "Adam Smith");
@@ -152,16 +152,6 @@ TEST_F(SearchTest, CustomersAreFoundByWordPrefixesOfTheirNameAcrossRenamesNotMer
 
 TEST_F(SearchTest, DeferredNamesAreIndexedAsTheyAreWhenTheirBatchComes) {
   store_->defer_text_index();
-  auto customer_of = [&](const std::string& id, const std::string& name) {
-    InboundContact c;
-    c.channel_type = "api";
-    c.channel_name = "crm";
-    c.external_id = id;
-    c.from = {{"api", "crm:" + id}};
-    c.from_name = name;
-    c.text = "hi";
-    return store_->record_inbound(c).value().customer_id;
-  };
   auto reader = TicketReader::open(dir_.str()).value();
   auto names = [&](const std::string& q) {
     auto page = reader.customers_by_name(q, 10).value();
