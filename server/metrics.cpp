@@ -57,7 +57,7 @@ std::string Metrics::render(const storage::StoreWriter& writer) const {
   out += "# HELP touchpoint_commit_seconds Time to run and commit one group (its fsync apart).\n";
   out += "# TYPE touchpoint_commit_seconds histogram\n";
   writer.commit_seconds().render(out, "touchpoint_commit_seconds");
-  out += "# HELP touchpoint_text_index_seconds Time to index one batch of message bodies for search.\n";
+  out += "# HELP touchpoint_text_index_seconds Time to index one batch of message bodies, subjects and names for search.\n";
   out += "# TYPE touchpoint_text_index_seconds histogram\n";
   writer.text_index_seconds().render(out, "touchpoint_text_index_seconds");
   out += "# HELP touchpoint_wal_sync_seconds Time of one fsync of the WAL (it serves every group committed before it).\n";

@@ -44,8 +44,8 @@ class StoreWriter {
     // run (every request answered "unavailable", so senders retry) until space returns: the
     // disk never fills to the last byte, and health checks see what ingest sees.
     std::int64_t min_free_bytes = 0;
-    // Message bodies and ticket subjects enter the full-text indexes in transactions of their
-    // own, between groups (storage/text_index.hpp): once this many rows wait, or once the
+    // Message bodies, ticket subjects and customer names enter the full-text indexes in
+    // transactions of their own, between groups (storage/text_index.hpp): once this many rows wait, or once the
     // oldest waited this long. A search never waits for either: it has what it lacks indexed
     // first.
     std::int64_t text_index_batch = 1000;
@@ -95,7 +95,7 @@ class StoreWriter {
   protocol::Histogram batch_sizes_;
   protocol::Histogram commit_seconds_;
   protocol::Histogram text_index_seconds_;
-  // Since when messages have waited for the full-text index (writer thread only).
+  // Since when rows have waited for the full-text indexes (writer thread only).
   std::optional<std::chrono::steady_clock::time_point> text_waiting_since_;
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::vector<std::function<void()>> held_;  // the live notices of the group being committed

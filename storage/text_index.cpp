@@ -4,17 +4,21 @@
 
 namespace touchpoint::storage {
 
+// The table's name is part of the SQL (an identifier cannot be bound); it is always one of
+// ours, never input. The cursor's name is bound.
 TextIndex::TextIndex(sqlite3* db, const char* cursor, const char* table, const char* index_range)
-    : cursor_(db, (std::string("SELECT indexed_through FROM text_index_cursor WHERE name = '") + cursor + "'").c_str()),
+    : name_(cursor),
+      cursor_(db, "SELECT indexed_through FROM text_index_cursor WHERE name = ?1"),
       range_end_(db, (std::string("SELECT max(id) FROM (SELECT id FROM ") + table +
                       " WHERE id > ?1 ORDER BY id LIMIT ?2)").c_str()),
       index_(db, index_range),
-      advance_(db, (std::string("INSERT INTO text_index_cursor(name, indexed_through) VALUES ('") + cursor +
-                    "', ?1) ON CONFLICT(name) DO UPDATE SET indexed_through = excluded.indexed_through").c_str()),
+      advance_(db, "INSERT INTO text_index_cursor(name, indexed_through) VALUES (?1, ?2) "
+                   "ON CONFLICT(name) DO UPDATE SET indexed_through = excluded.indexed_through"),
       newest_(db, (std::string("SELECT coalesce(max(id), 0) FROM ") + table).c_str()) {}
 
 int64_t TextIndex::cursor() {
   StmtUse q(cursor_);
+  q->bind(1, name_);
   return q->step() ? q->int64(0) : 0;
 }
 
@@ -28,7 +32,7 @@ int64_t TextIndex::catch_up(int64_t limit) {
     to = q->int64(0);
   }
   index_.bind(1, from).bind(2, to).run();
-  advance_.bind(1, to).run();
+  advance_.bind(1, name_).bind(2, to).run();
   return to - from;
 }
 

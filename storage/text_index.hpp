@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <string>
 
 #include "storage/sqlite.hpp"
 
@@ -33,6 +34,7 @@ class TextIndex {
  private:
   int64_t cursor();
 
+  std::string name_;  // the cursor's row
   Stmt cursor_;
   Stmt range_end_;
   Stmt index_;
