@@ -16,20 +16,18 @@ std::int64_t file_size(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
 }
 
-// Flushes the store file's pages that checkpoints copied. Through a descriptor of our own:
-// fdatasync flushes the file, whichever descriptor wrote it.
-void sync_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;  // the RESTART that follows syncs, and reports, for itself
-  ::fdatasync(fd);
-  ::close(fd);
-}
-
-// Starts writing back the store file's pages that a checkpoint copied, without waiting for it.
-void start_writeback(const std::string& path) {
+// Writes back the store file's pages that checkpoints copied: waiting until they are durable
+// (fdatasync), or only starting the writeback (sync_file_range). Through a descriptor of our
+// own: either flushes the file, whichever descriptor wrote it. A file that cannot be opened is
+// left alone: the RESTART that follows syncs, and reports, for itself.
+enum class Flush { wait, start };
+void flush_file(const std::string& path, Flush how) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
-  ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (how == Flush::wait)
+    ::fdatasync(fd);
+  else
+    ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   ::close(fd);
 }
 
@@ -66,7 +64,7 @@ WalCheckpointer::Progress WalCheckpointer::checkpoint(void* handle, int mode) {
 // finds little left to flush.
 WalCheckpointer::Progress WalCheckpointer::passive_round(void* db) {
   Progress p = checkpoint(db, SQLITE_CHECKPOINT_PASSIVE);
-  if (p.copied > 0) start_writeback(db_path_);
+  if (p.copied > 0) flush_file(db_path_, Flush::start);
   return p;
 }
 
@@ -107,7 +105,7 @@ void WalCheckpointer::run() {
       // a grown store. So sync here, with no lock held, and copy what came meanwhile, until a
       // round has little left to copy; the RESTART is then a few frames and a short sync.
       for (int round = 0; round < 4; ++round) {
-        sync_file(db_path_);
+        flush_file(db_path_, Flush::wait);
         Progress next = passive_round(db.get());
         bool little = next.copied - p.copied < kOwedFrames;  // also when the WAL started over
         p = next;
