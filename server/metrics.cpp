@@ -66,6 +66,9 @@ std::string Metrics::render(const storage::StoreWriter& writer) const {
   out += "# HELP touchpoint_wal_sync_failures_total fsyncs of the WAL that failed (their groups were answered 'unavailable').\n";
   out += "# TYPE touchpoint_wal_sync_failures_total counter\n";
   out += "touchpoint_wal_sync_failures_total " + std::to_string(writer.failed_syncs()) + "\n";
+  out += "# HELP touchpoint_wal_sync_gathered_total fsyncs of the WAL that first waited for the senders the last one answered (storage/flush_gather.hpp).\n";
+  out += "# TYPE touchpoint_wal_sync_gathered_total counter\n";
+  out += "touchpoint_wal_sync_gathered_total " + std::to_string(writer.gathered_syncs()) + "\n";
   out += "# HELP touchpoint_wal_bytes Size of the SQLite write-ahead log after the last checkpoint.\n";
   out += "# TYPE touchpoint_wal_bytes gauge\n";
   out += "touchpoint_wal_bytes " + std::to_string(writer.wal_bytes()) + "\n";

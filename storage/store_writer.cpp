@@ -50,6 +50,7 @@ void StoreWriter::stop() {
 
 const protocol::Histogram& StoreWriter::sync_seconds() const { return syncer_->sync_seconds(); }
 std::int64_t StoreWriter::failed_syncs() const { return syncer_->failures(); }
+std::int64_t StoreWriter::gathered_syncs() const { return syncer_->gathered(); }
 
 std::int64_t StoreWriter::wal_bytes() const { return checkpointer_->wal_bytes(); }
 
@@ -111,10 +112,11 @@ void StoreWriter::run() {
       continue;
     }
     // The notices go out even when the sync failed: the commit is what readers see now.
+    std::size_t writes = group.size();
     syncer_->after_sync([group = std::move(group), notices = std::move(held_)](bool synced) {
       for (const auto& n : notices) n();
       for (const auto& job : group) job.finish(synced);
-    });
+    }, writes);
     group.clear();  // moved from: make it empty again
     held_.clear();
     index_text_when_due();
@@ -146,7 +148,7 @@ void StoreWriter::index_text_when_due() {
   if (!held_.empty()) {  // none expected (no ticket was touched), but never dropped
     syncer_->after_sync([notices = std::move(held_)](bool) {
       for (const auto& n : notices) n();
-    });
+    }, 0);
     held_.clear();
   }
   if (indexed && waiting && *waiting == 0)

@@ -75,6 +75,7 @@ class StoreWriter {
   const protocol::Histogram& text_index_seconds() const { return text_index_seconds_; }
   const protocol::Histogram& sync_seconds() const;  // each fsync of the WAL
   std::int64_t failed_syncs() const;
+  std::int64_t gathered_syncs() const;  // syncs that waited for answered senders to write again
 
  private:
   struct Job {

@@ -27,10 +27,12 @@ void WalSyncer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void WalSyncer::after_sync(std::function<void(bool synced)> done) {
+void WalSyncer::after_sync(std::function<void(bool synced)> done, std::size_t writes) {
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(std::move(done));
+    queue_.push_back(Waiting{std::move(done), writes});
+    queued_writes_ += writes;
+    gather_.committed(std::chrono::steady_clock::now(), writes);
   }
   cv_.notify_one();
 }
@@ -50,19 +52,31 @@ bool WalSyncer::sync() {
 }
 
 void WalSyncer::run() {
-  std::vector<std::function<void(bool)>> taken;
+  std::vector<Waiting> taken;
   for (;;) {
+    std::size_t writes = 0;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (auto until = gather_.gather_until(); until && !stopping_) {
+        gathered_.fetch_add(1);
+        cv_.wait_until(lock, *until, [this] { return stopping_ || gather_.back(); });
+      }
       if (queue_.empty()) return;  // stopping, and everything queued was answered
       taken.swap(queue_);
+      writes = queued_writes_;
+      queued_writes_ = 0;
     }
     auto start = std::chrono::steady_clock::now();
     bool synced = sync();
     if (!synced) failures_.fetch_add(1);
-    sync_seconds_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    for (auto& done : taken) done(synced);
+    auto end = std::chrono::steady_clock::now();
+    sync_seconds_.observe(std::chrono::duration<double>(end - start).count());
+    {
+      std::lock_guard lock(mu_);  // before the answers: a sender may write again at once
+      gather_.answered(end, writes, queued_writes_, end - start);
+    }
+    for (auto& t : taken) t.done(synced);
     taken.clear();
   }
 }

@@ -232,7 +232,7 @@ TEST(WalSyncer, AnswersInTheOrderAsked) {
   { std::ofstream(wal) << "frames"; }
   WalSyncer syncer(wal);
   std::vector<int> order;
-  for (int i = 0; i < 50; ++i) syncer.after_sync([&order, i](bool synced) { order.push_back(synced ? i : -1); });
+  for (int i = 0; i < 50; ++i) syncer.after_sync([&order, i](bool synced) { order.push_back(synced ? i : -1); }, 1);
   syncer.stop();  // syncs and answers everything queued first
   ASSERT_EQ(order.size(), 50u);
   for (int i = 0; i < 50; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
@@ -247,7 +247,7 @@ TEST(WalSyncer, AMissingLogIsNotSynced) {
   syncer.after_sync([&](bool s) {
     answered = true;
     synced = s;
-  });
+  }, 1);
   syncer.stop();
   EXPECT_TRUE(answered);
   EXPECT_FALSE(synced);
