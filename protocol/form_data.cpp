@@ -3,6 +3,7 @@
 #include "protocol/ascii.hpp"
 #include "protocol/gmime_support.hpp"
 #include "protocol/query_string.hpp"
+#include "protocol/signature.hpp"
 
 namespace touchpoint::protocol {
 namespace {
@@ -57,7 +58,50 @@ Result<Form> parse_multipart(std::string_view content_type, std::string_view bod
   return form;
 }
 
+// A quoted-string parameter of Content-Disposition, escaped as the HTML standard's form
+// encoding does: providers parse what browsers send.
+std::string disposition_value(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '"') out += "%22";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+
+bool occurs_in(const std::vector<FormField>& fields, std::string_view s) {
+  for (const auto& f : fields)
+    if (f.value.find(s) != std::string::npos || f.name.find(s) != std::string::npos ||
+        f.filename.find(s) != std::string::npos)
+      return true;
+  return false;
+}
+
 }  // namespace
+
+FormBody build_form_body(const std::vector<FormField>& fields) {
+  // Deterministic (tests can read it) and, checked, absent from every part.
+  std::string seed;
+  for (const auto& f : fields) seed += sha256_hex(f.value);
+  std::string boundary = "touchpoint-" + sha256_hex(seed).substr(0, 32);
+  for (int n = 0; occurs_in(fields, boundary); ++n)
+    boundary = "touchpoint-" + sha256_hex(boundary + std::to_string(n)).substr(0, 32);
+  std::string body;
+  for (const auto& f : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
+            disposition_value(f.name) + "\"";
+    if (f.is_file()) {
+      body += "; filename=\"" + disposition_value(f.filename) + "\"\r\nContent-Type: ";
+      body += f.content_type.empty() ? std::string("application/octet-stream")
+                                     : disposition_value(f.content_type);
+    }
+    body += "\r\n\r\n" + f.value + "\r\n";
+  }
+  body += "--" + boundary + "--\r\n";
+  return {"multipart/form-data; boundary=" + boundary, std::move(body)};
+}
 
 const FormField* Form::find(std::string_view name) const {
   for (const auto& f : fields)

@@ -1,6 +1,7 @@
 #pragma once
 // An HTML form as inbound-mail webhooks post it: application/x-www-form-urlencoded, or
-// multipart/form-data (RFC 7578, read with GMime like any other MIME). Pure.
+// multipart/form-data (RFC 7578, read with GMime like any other MIME); and the
+// multipart/form-data we post to providers' upload endpoints. Pure.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,16 @@ struct Form {
 // content_type: the request's Content-Type header. bad_request for any other type, a
 // multipart body without its boundary, or a malformed %-escape.
 Result<Form> parse_form_body(std::string_view content_type, std::string_view body);
+
+// A multipart/form-data body and the Content-Type naming its boundary.
+struct FormBody {
+  std::string content_type;
+  std::string body;
+};
+
+// fields in order; a field with a filename is a file part with its content_type (or
+// application/octet-stream). Names and filenames are escaped as browsers do (" CR LF as %22
+// %0D %0A). The boundary is derived from the content and never occurs in it.
+FormBody build_form_body(const std::vector<FormField>& fields);
 
 }  // namespace touchpoint::protocol

@@ -5,7 +5,9 @@
 
 #include <set>
 
+#include "protocol/ascii.hpp"
 #include "protocol/base64.hpp"
+#include "protocol/form_data.hpp"
 #include "protocol/json_read.hpp"
 #include "protocol/query_string.hpp"
 #include "protocol/signature.hpp"
@@ -91,6 +93,38 @@ SendOptions read_send_options(std::string_view json_text) {
   return o;
 }
 
+// The opening of every WhatsApp message: product, and who it goes to.
+void whatsapp_recipient(Writer& w, const OutboundItem& item) {
+  key_string(w, "messaging_product", "whatsapp");
+  key_string(w, "recipient_type", "individual");
+  // A business-scoped user id (CC.digits) goes in "recipient": in "to" Meta drops it silently.
+  bool bsuid = item.thread.find('.') != std::string::npos;
+  key_string(w, bsuid ? "recipient" : "to", item.thread);
+}
+
+ProviderRequest whatsapp_message(rapidjson::StringBuffer& sb, std::string_view phone_number_id,
+                                 std::string_view access_token) {
+  return {"/" + std::string(phone_number_id) + "/messages", "application/json", done(sb),
+          {{"Authorization", "Bearer " + std::string(access_token)}}};
+}
+
+// The MIME type alone, lowercased: "image/jpeg; name=x" -> "image/jpeg".
+std::string bare_type(std::string_view content_type) {
+  std::string t = ascii_lower(content_type.substr(0, content_type.find(';')));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  return t;
+}
+
+constexpr std::size_t kMB = 1024 * 1024;
+
+// What WhatsApp shows the file as: its media types and limits, else a document (any type).
+const char* whatsapp_media_kind(std::string_view content_type, std::size_t bytes) {
+  std::string t = bare_type(content_type);
+  if ((t == "image/jpeg" || t == "image/png") && bytes <= 5 * kMB) return "image";
+  if ((t == "video/mp4" || t == "video/3gpp") && bytes <= 16 * kMB) return "video";
+  return "document";
+}
+
 }  // namespace
 
 std::string basic_auth(std::string_view user, std::string_view password) {
@@ -102,11 +136,7 @@ ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_n
   rapidjson::StringBuffer sb;
   Writer w(sb);
   w.StartObject();
-  key_string(w, "messaging_product", "whatsapp");
-  key_string(w, "recipient_type", "individual");
-  // A business-scoped user id (CC.digits) goes in "recipient": in "to" Meta drops it silently.
-  bool bsuid = item.thread.find('.') != std::string::npos;
-  key_string(w, bsuid ? "recipient" : "to", item.thread);
+  whatsapp_recipient(w, item);
   auto options = read_send_options(item.send_options);
   if (!options.template_name.empty()) {
     // {"type":"template","template":{"name","language":{"code"},"components":[{"type":"body",
@@ -145,8 +175,37 @@ ProviderRequest whatsapp_send(const OutboundItem& item, std::string_view phone_n
     w.EndObject();
   }
   w.EndObject();
-  return {"/" + std::string(phone_number_id) + "/messages", "application/json", done(sb),
-          {{"Authorization", "Bearer " + std::string(access_token)}}};
+  return whatsapp_message(sb, phone_number_id, access_token);
+}
+
+ProviderRequest whatsapp_media_upload(const OutboundFile& file, std::string_view bytes,
+                                      std::string_view phone_number_id, std::string_view access_token) {
+  std::string type = bare_type(file.content_type);
+  if (type.empty()) type = "application/octet-stream";
+  auto form = build_form_body({{"messaging_product", "whatsapp", {}, {}},
+                               {"type", type, {}, {}},
+                               {"file", std::string(bytes), file.filename, type}});
+  return {"/" + std::string(phone_number_id) + "/media", std::move(form.content_type),
+          std::move(form.body), {{"Authorization", "Bearer " + std::string(access_token)}}};
+}
+
+ProviderRequest whatsapp_send_media(const OutboundItem& item, std::string_view media_id, std::size_t bytes,
+                                    std::string_view phone_number_id, std::string_view access_token) {
+  const OutboundFile* file = item.files.empty() ? nullptr : &item.files.front();
+  const char* kind = whatsapp_media_kind(file ? file->content_type : "", bytes);
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  whatsapp_recipient(w, item);
+  key_string(w, "type", kind);
+  w.Key(kind);
+  w.StartObject();
+  key_string(w, "id", media_id);
+  if (!item.body.empty()) key_string(w, "caption", item.body);
+  if (file && std::string_view(kind) == "document") key_string(w, "filename", file->filename);
+  w.EndObject();
+  w.EndObject();
+  return whatsapp_message(sb, phone_number_id, access_token);
 }
 
 ProviderRequest meta_messaging_send(const OutboundItem& item, std::string_view page_id,
@@ -191,6 +250,22 @@ ProviderRequest telegram_send(const OutboundItem& item, std::string_view bot_tok
   return {"/bot" + std::string(bot_token) + "/sendMessage", "application/json", done(sb), {}};
 }
 
+ProviderRequest telegram_send_file(const OutboundItem& item, std::string_view bytes,
+                                   std::string_view bot_token) {
+  const OutboundFile* file = item.files.empty() ? nullptr : &item.files.front();
+  std::string type = bare_type(file ? file->content_type : "");
+  bool photo = (type == "image/jpeg" || type == "image/png" || type == "image/webp") &&
+               bytes.size() <= 10 * kMB;
+  const char* field = photo ? "photo" : "document";
+  std::vector<FormField> fields{{"chat_id", item.thread, {}, {}}};
+  if (!item.body.empty()) fields.push_back({"caption", item.body, {}, {}});
+  fields.push_back({field, std::string(bytes), file ? file->filename : "file",
+                    type.empty() ? "application/octet-stream" : type});
+  auto form = build_form_body(fields);
+  return {"/bot" + std::string(bot_token) + (photo ? "/sendPhoto" : "/sendDocument"),
+          std::move(form.content_type), std::move(form.body), {}};
+}
+
 ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_sid,
                             std::string_view auth_token, std::string_view from,
                             std::string_view status_callback) {
@@ -221,6 +296,15 @@ ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_s
 DeliveryOutcome whatsapp_outcome(int status, std::string_view body, std::string_view network_error) {
   // 130429 throughput, 131056 pair rate, 80007 account rate, 4 app rate: wait and retry.
   return graph_outcome(status, body, network_error, {4, 80007, 130429, 131056}, "messages", "id");
+}
+
+DeliveryOutcome whatsapp_upload_outcome(int status, std::string_view body, std::string_view network_error) {
+  // {"id":"<media id>"}; the same rate-limit codes as a send.
+  auto outcome = graph_outcome(status, body, network_error, {4, 80007, 130429, 131056}, "id", "");
+  if (outcome.kind == DeliveryKind::sent && outcome.provider_id.empty())
+    return failed("the upload's answer names no media id: " + short_body(status, body));
+  if (!outcome.error.empty()) outcome.error = "uploading the file: " + outcome.error;
+  return outcome;
 }
 
 DeliveryOutcome meta_messaging_outcome(int status, std::string_view body, std::string_view network_error) {

@@ -159,7 +159,7 @@ struct OutboundItem {
   std::string subject;
   std::vector<std::string> mail_ids;
   std::string last_inbound_mail_id;
-  std::vector<OutboundFile> files;  // the reply's attachments (mail only)
+  std::vector<OutboundFile> files;  // the reply's attachments (email: all; WhatsApp, Telegram: one)
   int64_t attempts = 0;         // tries so far
 };
 

@@ -9,6 +9,7 @@ namespace touchpoint::protocol {
 namespace {
 
 constexpr int64_t kDay = 24 * 3600;
+constexpr std::size_t kCaptionCharacters = 1024;  // WhatsApp's and Telegram's, alike
 
 Error unprocessable(std::string why) { return Error{Errc::unprocessable, std::move(why)}; }
 Error bad_request(std::string why) { return Error{Errc::bad_request, std::move(why)}; }
@@ -39,6 +40,24 @@ Status check_length(std::string_view channel_type, std::string_view body) {
   return unprocessable(std::string(channel_type) + " takes at most " + std::to_string(limit) +
                        " characters in one message; this reply has " + std::to_string(n) +
                        ". Shorten it or send it in parts.");
+}
+
+// Email sends every file after the text. WhatsApp and Telegram send one file per message,
+// the reply's text its caption. The others take no files from us yet.
+Status check_files(std::string_view channel_type, const AgentMessage& m) {
+  if (m.attachments.empty() || channel_type == "email") return ok();
+  std::string name = channel_type == "whatsapp" ? "WhatsApp" : channel_type == "telegram" ? "Telegram" : "";
+  if (name.empty())
+    return unprocessable("replies on " + std::string(channel_type) +
+                         " cannot carry files yet; attach them to an internal note");
+  if (m.attachments.size() > 1)
+    return unprocessable(name + " sends one file per message: attach one, and send the others "
+                                "in more replies");
+  std::size_t n = count_characters(m.body);
+  if (n > kCaptionCharacters)
+    return unprocessable(name + " takes at most 1024 characters as a file's caption; this reply has " +
+                         std::to_string(n) + ". Send the text as a reply of its own.");
+  return ok();
 }
 
 // Meta's own limits on a template parameter (error 132018 otherwise).
@@ -213,11 +232,9 @@ Result<PreparedReply> prepare_reply(std::string_view channel_type, std::string_v
   }
   if (!m.template_name.empty() && !m.tag.empty())
     return bad_request("send either a template or a tag, not both");
-  if (!m.attachments.empty() && channel_type != "email")
-    return Error{Errc::unprocessable, "replies on " + std::string(channel_type) +
-                                          " cannot carry files yet; attach them to an internal note"};
   if (!m.attachments.empty() && !m.template_name.empty())
     return bad_request("a template carries no files");
+  if (auto s = check_files(channel_type, m); !s) return s.error();
   if (!m.template_name.empty()) return prepare_template(channel_type, m, templates);
   if (!m.tag.empty()) return prepare_tagged(channel_type, m, last_inbound_at, now);
   if (auto s = check_reply(channel_type, thread, m.body, last_inbound_at, now); !s) return s.error();

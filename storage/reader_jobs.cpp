@@ -32,12 +32,12 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
       while (q->step()) o.to.push_back({q->text(0), q->text(1)});
     }
     for (auto& o : out) {
+      StmtUse q(impl_->message_files);
+      q->bind(1, o.message_id);
+      while (q->step()) o.files.push_back({q->text(0), q->text(1), impl_->files.path_of(q->text(2))});
+    }
+    for (auto& o : out) {
       if (o.channel_type != "email") continue;
-      {
-        StmtUse q(impl_->message_files);
-        q->bind(1, o.message_id);
-        while (q->step()) o.files.push_back({q->text(0), q->text(1), impl_->files.path_of(q->text(2))});
-      }
       StmtUse q(impl_->mail_ids);
       q->bind(1, o.ticket_id);
       while (q->step()) {

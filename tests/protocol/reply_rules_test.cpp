@@ -133,15 +133,46 @@ OutboundItem item(std::string thread, std::string body, std::string options) {
   return i;
 }
 
-TEST(PrepareReply, FilesGoOutByMailOnlyAndAlwaysOnNotes) {
+TEST(PrepareReply, FilesGoByMailWhatsAppAndTelegramAndAlwaysOnNotes) {
   AgentMessage m = AgentMessage::text("See attached");
   m.attachments = {{"a.pdf", "application/pdf", "%PDF", ""}};
   EXPECT_TRUE(prepare_reply("email", "", m, {}, std::nullopt, 0));
-  auto refused = prepare_reply("whatsapp", "", m, {}, 0, 0);
+  EXPECT_TRUE(prepare_reply("whatsapp", "1", m, {}, 0, 0));
+  EXPECT_TRUE(prepare_reply("telegram", "1", m, {}, std::nullopt, 0));
+  for (const char* type : {"messenger", "instagram", "twilio", "webchat"}) {
+    auto refused = prepare_reply(type, "1", m, {}, 0, 0);
+    ASSERT_FALSE(refused) << type;
+    EXPECT_EQ(refused.error().code, Errc::unprocessable);
+    EXPECT_NE(refused.error().message.find("internal note"), std::string::npos);
+  }
+  m.internal = true;
+  EXPECT_TRUE(prepare_reply("messenger", "1", m, {}, 0, 0));
+}
+
+TEST(PrepareReply, WhatsAppAndTelegramSendOneFileWithTheTextAsItsCaption) {
+  AgentMessage two = AgentMessage::text("Both");
+  two.attachments = {{"a.png", "image/png", "x", ""}, {"b.png", "image/png", "y", ""}};
+  auto refused = prepare_reply("whatsapp", "1", two, {}, kNow, kNow);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::unprocessable);
-  m.internal = true;
-  EXPECT_TRUE(prepare_reply("whatsapp", "", m, {}, 0, 0));
+  EXPECT_NE(refused.error().message.find("one file per message"), std::string::npos);
+  EXPECT_TRUE(prepare_reply("email", "", two, {}, kNow, kNow));
+
+  std::string caption;
+  for (int i = 0; i < 1024; ++i) caption += "è";  // characters, not bytes
+  AgentMessage one = AgentMessage::text(caption);
+  one.attachments = {{"a.png", "image/png", "x", ""}};
+  EXPECT_TRUE(prepare_reply("telegram", "1", one, {}, kNow, kNow));
+  one.body += "e";
+  auto long_caption = prepare_reply("telegram", "1", one, {}, kNow, kNow);
+  ASSERT_FALSE(long_caption);
+  EXPECT_NE(long_caption.error().message.find("1025"), std::string::npos);
+  EXPECT_TRUE(prepare_reply("telegram", "1", AgentMessage::text(one.body), {}, kNow, kNow))
+      << "as text alone it fits";
+
+  // The window still applies: outside it WhatsApp takes only a template, which has no files.
+  one.body = "late";
+  EXPECT_FALSE(prepare_reply("whatsapp", "1", one, {}, kNow - 2 * kDays, kNow));
 }
 
 TEST(WhatsAppSend, ATemplateGoesAsTypeTemplateWithItsBodyParameters) {
