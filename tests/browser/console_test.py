@@ -2,7 +2,8 @@
 headless, through chromedriver and Selenium), on the real binary with the console embedded:
 sign in with the labelled fields, a new ticket appears in the queue without a reload, a reply
 and an internal note from the ticket page, the status control, customer HTML that stays inert,
-a reload of a console route, the dashboard's open tickets updated live, and sign out.
+a reload of a console route, the dashboard's open tickets updated live, and sign out; files on
+a note, and one file on a WhatsApp reply.
 
 usage: console_test.py path/to/touchpoint
 """
@@ -208,6 +209,35 @@ class ConsoleTest(unittest.TestCase):
                                             for m in self.api("GET", f"/api/v1/tickets/{ticket}")["messages"]))
         finally:
             self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": shift})
+
+    def test_7b_a_whatsapp_reply_takes_one_file_with_the_text_as_its_caption(self):
+        with open(os.path.join(FIXTURES, "whatsapp_text.json"), "rb") as f:
+            body = f.read().replace(b'"id":"wamid.', b'"id":"wamid.files-')  # a new message
+        sig = "sha256=" + hmac.new(b"wa-secret", body, hashlib.sha256).hexdigest()
+        conn = self.server.connection()
+        conn.request("POST", "/webhooks/whatsapp/wa", body,
+                     {"Content-Type": "application/json", "X-Hub-Signature-256": sig})
+        self.assertEqual(conn.getresponse().status, 200)
+        ticket = self.api("GET", "/api/v1/tickets?channel=whatsapp")["tickets"][0]["id"]
+        self.sign_in()
+        self.driver.get(f"{self.base}/tickets/{ticket}")
+        picker = self.wait().until(lambda d: by_label(d, "Attach a file"))
+        self.assertIsNone(picker.get_attribute("multiple"), "one file, so no multiple choice")
+        self.driver.find_element(By.XPATH, "//p[@class='hint'][contains(., 'One file per message')]")
+        path = os.path.join(self.dir, "label.txt")
+        with open(path, "w") as f:
+            f.write("Return label 77\n")
+        picker.send_keys(path)
+        self.wait().until(EC.presence_of_element_located((By.XPATH, "//ul[@class='chosen-files']/li[contains(., 'label.txt')]")))
+        by_label(self.driver, "Reply").send_keys("Your return label.")
+        button(self.driver, "Send").click()
+        sent = self.wait().until(lambda d: next((m for m in self.api("GET", f"/api/v1/tickets/{ticket}")["messages"]
+                                                 if m["direction"] == "out" and m["attachments"]), None))
+        self.assertEqual(sent["body"], "Your return label.")
+        self.assertEqual([(a["filename"], a["size"]) for a in sent["attachments"]], [("label.txt", 16)])
+        # As a note, the same channel takes many again.
+        by_label(self.driver, "Internal note").click()
+        self.assertEqual(by_label(self.driver, "Attach files").get_attribute("multiple"), "true")
 
     def test_8_a_note_carries_the_files_chosen_in_the_composer(self):
         self.sign_in()

@@ -93,9 +93,16 @@ export function TagPicker({ tags, value, onChange }: { tags: string[]; value: st
   );
 }
 
-// Files go with notes everywhere and with replies by email (other channels answer 422).
-export function takesFiles(ticket: Ticket, internal: boolean): boolean {
-  return internal || ticket.channel === "email";
+const MAX_FILES = 20;
+const MAX_BYTES = 25 * 1024 * 1024;  // the API's limit for the files of one message together
+
+// How many files the message may carry (0: none; the server answers 422 past it): any number on
+// notes and on replies by email (sent after the text); one on WhatsApp and Telegram, whose
+// message is the file with the reply's text as its caption.
+export function fileLimit(ticket: Ticket, internal: boolean): number {
+  if (internal || ticket.channel === "email") return MAX_FILES;
+  if (ticket.channel === "whatsapp" || ticket.channel === "telegram") return 1;
+  return 0;
 }
 
 export interface Attachment {
@@ -103,9 +110,6 @@ export interface Attachment {
   content_type: string;
   content_base64: string;
 }
-
-const MAX_FILES = 20;
-const MAX_BYTES = 25 * 1024 * 1024;  // the API's limit for the files of one message together
 
 async function encode(file: File): Promise<Attachment> {
   const data = await new Promise<string>((resolve, reject) => {
@@ -123,17 +127,19 @@ export function toAttachments(files: File[]): Promise<Attachment[]> {
 }
 
 // The files chosen for the message being written; each can be taken off before sending.
-export function FilePicker({ files, onChange }: { files: File[]; onChange: (f: File[]) => void }) {
+export function FilePicker({ files, max, onChange }: { files: File[]; max: number; onChange: (f: File[]) => void }) {
   const total = files.reduce((n, f) => n + f.size, 0);
-  const tooMany = files.length > MAX_FILES || total > MAX_BYTES;
+  const tooMany = files.length > max || total > MAX_BYTES;
+  const one = max === 1;
   return (
     <div class="file-picker">
-      <label for="files">{t("Attach files")}</label>
-      <input id="files" type="file" multiple onChange={(e) => {
+      <label for="files">{t(one ? "Attach a file" : "Attach files")}</label>
+      <input id="files" type="file" multiple={!one} onChange={(e) => {
         const input = e.target as HTMLInputElement;
         onChange([...files, ...Array.from(input.files ?? [])]);
         input.value = "";
       }} />
+      {one && <p class="hint">{t("One file per message on this channel: the reply goes as its caption (at most 1,024 characters).")}</p>}
       {files.length > 0 && (
         <ul class="chosen-files">
           {files.map((f, i) => (
@@ -144,7 +150,7 @@ export function FilePicker({ files, onChange }: { files: File[]; onChange: (f: F
           ))}
         </ul>
       )}
-      {tooMany && <p class="error" role="alert">{t("At most 20 files, 25 MB together.")}</p>}
+      {tooMany && <p class="error" role="alert">{t(one ? "One file per message, at most 25 MB." : "At most 20 files, 25 MB together.")}</p>}
     </div>
   );
 }

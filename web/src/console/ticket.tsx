@@ -6,7 +6,7 @@ import { CustomerPanel } from "./customer";
 import { CustomerHtml } from "./customer_html";
 import { statuses, when } from "./format";
 import { live } from "./live";
-import { FilePicker, replyWindow, TagPicker, takesFiles, TemplatePicker, toAttachments, type ReplyWindow,
+import { FilePicker, fileLimit, replyWindow, TagPicker, TemplatePicker, toAttachments, type ReplyWindow,
          type TemplateChoice } from "./composer_rules";
 import { navigate, onLink } from "./router";
 import { SlaBadge } from "./sla";
@@ -129,7 +129,8 @@ export function TicketPage({ id }: { id: number }) {
 
   const window_ = ticket ? replyWindow(ticket, ticket.messages) : ({ kind: "open" } as ReplyWindow);
   const byTemplate = !internal && window_.kind === "template";
-  const withFiles = ticket !== null && !byTemplate && takesFiles(ticket, internal);
+  const maxFiles = ticket !== null && !byTemplate ? fileLimit(ticket, internal) : 0;
+  const withFiles = maxFiles > 0;
 
   async function send(e: Event) {
     e.preventDefault();
@@ -216,7 +217,7 @@ export function TicketPage({ id }: { id: number }) {
             </>
           )}
           {!internal && window_.kind === "tag" && <TagPicker tags={window_.tags} value={tag} onChange={setTag} />}
-          {withFiles && <FilePicker files={files} onChange={setFiles} />}
+          {withFiles && <FilePicker files={files} max={maxFiles} onChange={setFiles} />}
           <div class="composer-actions">
             <MacroPicker ticketId={id} onPick={(body, mid) => { edit(body); setMacroId(mid); }} />
             <label class="inline"><input type="checkbox" checked={internal}
