@@ -268,7 +268,7 @@ ProviderRequest telegram_send_file(const OutboundItem& item, std::string_view by
 
 ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_sid,
                             std::string_view auth_token, std::string_view from,
-                            std::string_view status_callback) {
+                            std::string_view status_callback, std::string_view media_url) {
   std::string sender(from);
   constexpr std::string_view kWa = "whatsapp:";
   if (item.thread.substr(0, kWa.size()) == kWa && sender.substr(0, kWa.size()) != kWa)
@@ -288,6 +288,7 @@ ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_s
   } else {
     body += "&Body=" + form_escape(item.body);
   }
+  if (!media_url.empty()) body += "&MediaUrl=" + form_escape(media_url);
   if (!status_callback.empty()) body += "&StatusCallback=" + form_escape(status_callback);
   return {"/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages.json",
           "application/x-www-form-urlencoded", body, {{"Authorization", basic_auth(account_sid, auth_token)}}};

@@ -37,14 +37,16 @@ DeliveryOutcome whatsapp_upload_outcome(int status, std::string_view body, std::
 ProviderRequest whatsapp_send_media(const OutboundItem& item, std::string_view media_id, std::size_t bytes,
                                     std::string_view phone_number_id, std::string_view access_token);
 // Telegram: one multipart request, sendPhoto (JPEG, PNG, WebP up to 10 MB) or sendDocument.
+// Twilio: the message's MediaUrl (twilio_send), a link Twilio downloads the file from.
 ProviderRequest telegram_send_file(const OutboundItem& item, std::string_view bytes, std::string_view bot_token);
 
 ProviderRequest meta_messaging_send(const OutboundItem& item, std::string_view page_id,
                                     std::string_view page_access_token, std::string_view app_secret);
 ProviderRequest telegram_send(const OutboundItem& item, std::string_view bot_token);
+// media_url: where Twilio downloads the reply's file (protocol/outbound_media.hpp), "" if none.
 ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_sid,
                             std::string_view auth_token, std::string_view from,
-                            std::string_view status_callback);
+                            std::string_view status_callback, std::string_view media_url = {});
 
 // The outcome of one send from the provider's answer: sent with the provider's message id;
 // retry on network errors, 5xx, 429 and the provider's own rate-limit codes; failed otherwise,

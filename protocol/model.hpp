@@ -145,6 +145,7 @@ struct ImapCursor {
 // items stay small however large the files.
 struct OutboundFile {
   std::string filename, content_type, path;
+  int64_t attachment_id = 0;  // names it in a link a provider fetches it from (Twilio)
 };
 
 struct OutboundItem {

@@ -42,17 +42,31 @@ Status check_length(std::string_view channel_type, std::string_view body) {
                        ". Shorten it or send it in parts.");
 }
 
-// Email sends every file after the text. WhatsApp and Telegram send one file per message,
-// the reply's text its caption. The others take no files from us yet.
-Status check_files(std::string_view channel_type, const AgentMessage& m) {
+// Email sends every file after the text. WhatsApp, Telegram and Twilio send one file per
+// message, with the reply's text: as its caption on WhatsApp and Telegram, beside it on Twilio
+// (MMS, or WhatsApp through Twilio). The others take no files from us yet.
+Status check_files(std::string_view channel_type, std::string_view thread, const AgentMessage& m) {
   if (m.attachments.empty() || channel_type == "email") return ok();
-  std::string name = channel_type == "whatsapp" ? "WhatsApp" : channel_type == "telegram" ? "Telegram" : "";
+  std::string name = channel_type == "whatsapp"   ? "WhatsApp"
+                     : channel_type == "telegram" ? "Telegram"
+                     : channel_type == "twilio"   ? "Twilio"
+                                                  : "";
   if (name.empty())
     return unprocessable("replies on " + std::string(channel_type) +
                          " cannot carry files yet; attach them to an internal note");
   if (m.attachments.size() > 1)
     return unprocessable(name + " sends one file per message: attach one, and send the others "
                                 "in more replies");
+  if (channel_type == "twilio") {
+    // Twilio's own limits on what it fetches: 5 MB for an MMS, 16 MB on WhatsApp.
+    std::size_t limit = (twilio_whatsapp(channel_type, thread) ? 16 : 5) * 1024 * 1024;
+    std::size_t size = m.attachments.front().data.size();
+    if (size > limit)
+      return unprocessable("Twilio sends at most " + std::to_string(limit >> 20) + " MB of media " +
+                           (twilio_whatsapp(channel_type, thread) ? "on WhatsApp" : "in an MMS") +
+                           "; this file has " + std::to_string((size + (1 << 20) - 1) >> 20) + " MB");
+    return ok();
+  }
   std::size_t n = count_characters(m.body);
   if (n > kCaptionCharacters)
     return unprocessable(name + " takes at most 1024 characters as a file's caption; this reply has " +
@@ -234,7 +248,7 @@ Result<PreparedReply> prepare_reply(std::string_view channel_type, std::string_v
     return bad_request("send either a template or a tag, not both");
   if (!m.attachments.empty() && !m.template_name.empty())
     return bad_request("a template carries no files");
-  if (auto s = check_files(channel_type, m); !s) return s.error();
+  if (auto s = check_files(channel_type, thread, m); !s) return s.error();
   if (!m.template_name.empty()) return prepare_template(channel_type, m, templates);
   if (!m.tag.empty()) return prepare_tagged(channel_type, m, last_inbound_at, now);
   if (auto s = check_reply(channel_type, thread, m.body, last_inbound_at, now); !s) return s.error();

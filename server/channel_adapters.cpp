@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -7,6 +8,7 @@
 #include "protocol/api_channel.hpp"
 #include "protocol/delivery.hpp"
 #include "protocol/messaging_send.hpp"
+#include "protocol/outbound_media.hpp"
 #include "protocol/signature.hpp"
 #include "server/channel_adapter.hpp"
 #include "server/email_adapter.hpp"
@@ -42,24 +44,32 @@ class ApiChannelAdapter : public ChannelAdapter {
 // The messaging providers: one request per reply to the channel's api_base, read back by the
 // provider's own outcome rules (its message id for receipts, its rate-limit codes retried). A
 // reply's file is read from the attachment store here; where the provider takes files by id
-// (WhatsApp), it is uploaded first and the send names what the upload answered.
+// (WhatsApp), it is uploaded first and the send names what the upload answered. Twilio fetches
+// the file itself from a link in the send.
 class ProviderAdapter : public ChannelAdapter {
  public:
-  // file: the reply's file's bytes ("" when none); media_id: what the upload answered.
+  // file: the reply's file's bytes ("" when none, or sent by link); media_id: what the upload
+  // answered.
   using Build = std::function<protocol::ProviderRequest(const OutboundItem&, std::string_view file,
                                                         std::string_view media_id)>;
   using Upload = std::function<protocol::ProviderRequest(const OutboundFile&, std::string_view bytes)>;
   using Read = DeliveryOutcome (*)(int, std::string_view, std::string_view);
-  ProviderAdapter(net::io_context& ioc, std::string api_base, Build build, Read read,
-                  Upload upload = {}, Read read_upload = nullptr)
-      : ioc_(ioc), api_base_(std::move(api_base)), build_(std::move(build)), read_(read),
-        upload_(std::move(upload)), read_upload_(read_upload) {}
+  struct Steps {
+    Build build;
+    Read read;
+    Upload upload = {};         // WhatsApp: the file goes up first...
+    Read read_upload = nullptr;  // ...and its answer names the media
+    bool file_by_link = false;   // Twilio: the provider downloads the file; its bytes stay here
+  };
+  ProviderAdapter(net::io_context& ioc, std::string api_base, Steps steps)
+      : ioc_(ioc), api_base_(std::move(api_base)), build_(std::move(steps.build)), read_(steps.read),
+        upload_(std::move(steps.upload)), read_upload_(steps.read_upload), file_by_link_(steps.file_by_link) {}
 
   void send(const OutboundItem& item, std::function<void(DeliveryOutcome)> done) override {
     if (item.thread.empty())
       return done({DeliveryKind::failed, "", "the ticket has no conversation on this channel to reply to"});
     auto file = std::make_shared<std::string>();
-    if (!item.files.empty()) {
+    if (!item.files.empty() && !file_by_link_) {
       std::ifstream in(item.files.front().path, std::ios::binary);
       if (!in.is_open())
         return done({DeliveryKind::failed, "", "the attachment " + item.files.front().filename +
@@ -96,6 +106,7 @@ class ProviderAdapter : public ChannelAdapter {
   Read read_;
   Upload upload_;
   Read read_upload_;
+  bool file_by_link_;
 };
 
 }  // namespace
@@ -110,42 +121,52 @@ std::unique_ptr<ChannelAdapter> make_channel_adapter(net::io_context& ioc, const
     auto id = c.get("phone_number_id"), token = c.get("access_token");
     return std::make_unique<ProviderAdapter>(
         ioc, c.api_base(),
-        [id, token](const OutboundItem& i, std::string_view file, std::string_view media_id) {
-          return media_id.empty() ? whatsapp_send(i, id, token)
-                                  : whatsapp_send_media(i, media_id, file.size(), id, token);
-        },
-        whatsapp_outcome,
-        [id, token](const OutboundFile& f, std::string_view bytes) {
-          return whatsapp_media_upload(f, bytes, id, token);
-        },
-        whatsapp_upload_outcome);
+        ProviderAdapter::Steps{
+            [id, token](const OutboundItem& i, std::string_view file, std::string_view media_id) {
+              return media_id.empty() ? whatsapp_send(i, id, token)
+                                      : whatsapp_send_media(i, media_id, file.size(), id, token);
+            },
+            whatsapp_outcome,
+            [id, token](const OutboundFile& f, std::string_view bytes) {
+              return whatsapp_media_upload(f, bytes, id, token);
+            },
+            whatsapp_upload_outcome});
   }
   if (c.type == "messenger" || c.type == "instagram")
     return std::make_unique<ProviderAdapter>(
         ioc, c.api_base(),
-        [page = c.get("page_id"), token = c.get("page_access_token"),
-         secret = c.get("app_secret")](const OutboundItem& i, std::string_view, std::string_view) {
-          return meta_messaging_send(i, page, token, secret);
-        },
-        meta_messaging_outcome);
+        ProviderAdapter::Steps{[page = c.get("page_id"), token = c.get("page_access_token"),
+                                secret = c.get("app_secret")](const OutboundItem& i, std::string_view,
+                                                              std::string_view) {
+                                 return meta_messaging_send(i, page, token, secret);
+                               },
+                               meta_messaging_outcome});
   if (c.type == "telegram")
     return std::make_unique<ProviderAdapter>(
         ioc, c.api_base(),
-        [token = c.get("bot_token")](const OutboundItem& i, std::string_view file, std::string_view) {
-          return i.files.empty() ? telegram_send(i, token) : telegram_send_file(i, file, token);
-        },
-        telegram_outcome);
+        ProviderAdapter::Steps{[token = c.get("bot_token")](const OutboundItem& i, std::string_view file,
+                                                            std::string_view) {
+                                 return i.files.empty() ? telegram_send(i, token)
+                                                        : telegram_send_file(i, file, token);
+                               },
+                               telegram_outcome});
   if (c.type == "twilio") {
     std::string callback = public_url;
     while (!callback.empty() && callback.back() == '/') callback.pop_back();
     callback += "/webhooks/twilio/" + c.name;
     return std::make_unique<ProviderAdapter>(
         ioc, c.api_base(),
-        [sid = c.get("account_sid"), token = c.get("auth_token"), from = c.get("from"),
-         callback](const OutboundItem& i, std::string_view, std::string_view) {
-          return twilio_send(i, sid, token, from, callback);
-        },
-        twilio_outcome);
+        ProviderAdapter::Steps{
+            [sid = c.get("account_sid"), token = c.get("auth_token"), from = c.get("from"), callback,
+             public_url, secret](const OutboundItem& i, std::string_view, std::string_view) {
+              // A day to fetch it: Twilio does at once; a retry later gets a fresh link.
+              std::string media = i.files.empty()
+                                      ? std::string()
+                                      : outbound_media_url(public_url, secret, i.files.front().attachment_id,
+                                                           static_cast<int64_t>(std::time(nullptr)) + 86400);
+              return twilio_send(i, sid, token, from, callback, media);
+            },
+            twilio_outcome, {}, nullptr, /*file_by_link=*/true});
   }
   return nullptr;
 }

@@ -11,6 +11,7 @@
 #include "server/ingest.hpp"
 #include "server/messaging_webhooks.hpp"
 #include "server/passwords.hpp"
+#include "server/outbound_media_route.hpp"
 #include "server/survey_routes.hpp"
 #include "server/web_routes.hpp"
 
@@ -161,6 +162,10 @@ void handle_request(App& app, const HttpRequest& req, const Respond& respond,
          handle_email_webhook(app, req, rest.substr(0, slash), rest.substr(slash + 1), respond)))
       return;
     return respond(error_response({Errc::not_found, "no channel is configured at this path"}));
+  }
+  if (path.substr(0, 11) == "/media/out/") {
+    route_out = "/media/out/{token}";
+    return outbound_media(app, req, path.substr(11), respond);
   }
   if (path.substr(0, 6) == "/chat/") {
     route_out = "/chat/{file}";

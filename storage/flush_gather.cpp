@@ -1,5 +1,7 @@
 #include "storage/flush_gather.hpp"
 
+#include <algorithm>
+
 namespace touchpoint::storage {
 
 void FlushGather::answered(Clock::time_point now, std::size_t answered, std::size_t waiting,
@@ -25,6 +27,9 @@ void FlushGather::committed(Clock::time_point now, std::size_t writes) {
 }
 
 void FlushGather::learn(Clock::duration sample) {
+  // Past twice the budget a sample says no more than "do not wait" (an idle hour between two
+  // writes would otherwise keep gathering off for a hundred flushes once load returns).
+  sample = std::min(sample, 2 * budget_);
   // An eighth of each new sample: one odd flush does not flip the decision.
   return_time_ = return_time_ ? *return_time_ + (sample - *return_time_) / 8 : sample;
 }

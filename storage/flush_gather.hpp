@@ -11,9 +11,10 @@
 // and saves each of the A returning ones F - R (F: the flush's time), so it pays while
 //     R < F * A / (A + W).
 // R is learned, whether or not we waited: the time from an answer until 90% of A's worth of
-// writes were committed again, smoothed over flushes. On a fast disk (F far below R) this
-// never waits; with flushes of many milliseconds it merges the two halves into one flush.
-// The wait is bounded by that same budget, F * A / (A + W): past it, waiting would lose.
+// writes were committed again, smoothed over flushes (a sample counts for at most twice the
+// budget). It waits while R is under three quarters of the budget F * A / (A + W), and never
+// past the budget: past it, waiting would lose. On a fast disk (F far below R) it never waits;
+// with flushes of many milliseconds it merges the two halves into one flush.
 //
 // Not thread-safe: WalSyncer calls it under its mutex.
 #include <chrono>

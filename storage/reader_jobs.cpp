@@ -34,7 +34,8 @@ Result<std::vector<OutboundItem>> TicketReader::due_outbox(int64_t now, std::siz
     for (auto& o : out) {
       StmtUse q(impl_->message_files);
       q->bind(1, o.message_id);
-      while (q->step()) o.files.push_back({q->text(0), q->text(1), impl_->files.path_of(q->text(2))});
+      while (q->step())
+        o.files.push_back({q->text(0), q->text(1), impl_->files.path_of(q->text(2)), q->int64(3)});
     }
     for (auto& o : out) {
       if (o.channel_type != "email") continue;

@@ -301,6 +301,23 @@ Result<StoredFile> TicketReader::attachment(int64_t attachment_id) {
   return with_bytes(std::move(f));
 }
 
+Result<StoredFile> TicketReader::sent_attachment(int64_t attachment_id) {
+  StoredFile f;
+  auto found = guarded([&]() -> Status {
+    Stmt q(impl_->h(), "SELECT a.filename, a.content_type, a.sha256 FROM attachments a "
+                       "JOIN messages m ON m.id = a.message_id "
+                       "WHERE a.id = ?1 AND m.direction = 'out' AND m.author = 'agent' AND m.internal = 0");
+    q.bind(1, attachment_id);
+    if (!q.step()) return Error{Errc::not_found, "no file of a sent reply " + std::to_string(attachment_id)};
+    f.filename = q.text(0);
+    f.content_type = q.text(1);
+    f.sha256 = q.text(2);
+    return ok();
+  });
+  if (!found) return found.error();
+  return with_bytes(std::move(f));
+}
+
 Result<StoredFile> TicketReader::raw_message(int64_t message_id) {
   StoredFile f;
   auto found = guarded([&]() -> Status {

@@ -141,6 +141,9 @@ class TicketReader {
   Result<std::vector<CustomerView>> customers(std::optional<int64_t> before_id, std::size_t limit);
   // An attachment with its bytes; not_found when unknown (or its file is missing).
   Result<StoredFile> attachment(int64_t attachment_id);
+  // The same, only when it belongs to an agent's public reply (what a provider may fetch by
+  // link); not_found for a customer's file or a note's.
+  Result<StoredFile> sent_attachment(int64_t attachment_id);
   // A mail's raw message as received (message/rfc822); not_found when it has none.
   Result<StoredFile> raw_message(int64_t message_id);
   // Customers whose name has every word of q as a word prefix, best match first; merged

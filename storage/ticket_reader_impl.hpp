@@ -110,7 +110,7 @@ struct TicketReader::Impl {
            "JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id "
            "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
            "ORDER BY o.next_attempt_at LIMIT ?2"};
-  Stmt message_files{h(), "SELECT filename, content_type, sha256 FROM attachments "
+  Stmt message_files{h(), "SELECT filename, content_type, sha256, id FROM attachments "
                           "WHERE message_id = ?1 ORDER BY id"};
   // A mail conversation's Message-IDs (not the SHA-256 keys of mail that had none).
   Stmt mail_ids{h(), "SELECT external_id, direction FROM messages WHERE ticket_id = ?1 AND "

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <map>
+
 #include "protocol/form_data.hpp"
 #include "protocol/messaging_send.hpp"
+#include "protocol/outbound_media.hpp"
+#include "protocol/query_string.hpp"
 
 namespace touchpoint::protocol {
 namespace {
@@ -14,7 +18,7 @@ OutboundItem reply_with(std::string thread, std::string body, std::string filena
   i.message_id = 7;
   i.thread = std::move(thread);
   i.body = std::move(body);
-  i.files = {{std::move(filename), std::move(type), "/store/ab/cd/abcd"}};
+  i.files = {{std::move(filename), std::move(type), "/store/ab/cd/abcd", 31}};
   return i;
 }
 
@@ -54,7 +58,7 @@ TEST(FormBody, ANewLineInANameCannotStartAHeader) {
 }
 
 TEST(WhatsAppMedia, TheFileIsUploadedToTheNumbersMediaWithTheToken) {
-  OutboundFile f{"invoice.pdf", "application/pdf; name=invoice.pdf", "/p"};
+  OutboundFile f{"invoice.pdf", "application/pdf; name=invoice.pdf", "/p", 31};
   auto r = whatsapp_media_upload(f, "%PDF-1.7", "106540352242922", "EAAG");
   EXPECT_EQ(r.path, "/106540352242922/media");
   ASSERT_EQ(r.headers.size(), 1u);
@@ -124,6 +128,37 @@ TEST(TelegramFile, APhotoOrADocumentInOneMultipartRequest) {
   EXPECT_EQ(form.find("document")->filename, "terms.pdf");
   EXPECT_EQ(form.find("document")->content_type, "application/pdf");
   EXPECT_EQ(form.get("chat_id"), "-1001");
+}
+
+TEST(OutboundMedia, ALinkNamesOneFileUntilItExpiresAndOnlyOurSecretMakesOne) {
+  const std::string secret(32, 'k');
+  std::string token = outbound_media_token(secret, 31, 2000);
+  EXPECT_EQ(token.rfind("o1.31.2000.", 0), 0u);
+  EXPECT_EQ(outbound_media_attachment(secret, token, 1999), 31);
+  EXPECT_FALSE(outbound_media_attachment(secret, token, 2000)) << "expired";
+  EXPECT_FALSE(outbound_media_attachment(std::string(32, 'x'), token, 1000)) << "another server's";
+  std::string other_file = token;
+  other_file.replace(3, 2, "32");
+  EXPECT_FALSE(outbound_media_attachment(secret, other_file, 1000));
+  std::string later = token;
+  later.replace(6, 4, "9000");
+  EXPECT_FALSE(outbound_media_attachment(secret, later, 1000)) << "its expiry is signed too";
+  for (const char* junk : {"", "o1.", "o1.31.2000", "o1.-1.2000.x", "v1.31.2000.ab", "o1.31.2000.zz"})
+    EXPECT_FALSE(outbound_media_attachment(secret, junk, 1000)) << junk;
+  EXPECT_EQ(outbound_media_url("https://help.example.com/", secret, 31, 2000),
+            "https://help.example.com/media/out/" + token);
+}
+
+TEST(TwilioMedia, TheFileGoesAsAMediaUrlBesideTheBody) {
+  auto r = twilio_send(reply_with("+14133881111", "Your label", "l.png", "image/png"), "AC1", "tok",
+                       "+12028831111", "", "https://help.example.com/media/out/o1.31.2000.ab");
+  auto pairs = parse_form(r.body);
+  ASSERT_TRUE(pairs);
+  std::map<std::string, std::string> form(pairs->begin(), pairs->end());
+  EXPECT_EQ(form["Body"], "Your label");
+  EXPECT_EQ(form["MediaUrl"], "https://help.example.com/media/out/o1.31.2000.ab");
+  EXPECT_EQ(twilio_send(reply_with("+1", "t", "l.png", "image/png"), "AC1", "tok", "+2", "").body.find("MediaUrl"),
+            std::string::npos);
 }
 
 }  // namespace

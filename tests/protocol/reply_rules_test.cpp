@@ -133,13 +133,14 @@ OutboundItem item(std::string thread, std::string body, std::string options) {
   return i;
 }
 
-TEST(PrepareReply, FilesGoByMailWhatsAppAndTelegramAndAlwaysOnNotes) {
+TEST(PrepareReply, FilesGoByMailWhatsAppTelegramAndTwilioAndAlwaysOnNotes) {
   AgentMessage m = AgentMessage::text("See attached");
   m.attachments = {{"a.pdf", "application/pdf", "%PDF", ""}};
   EXPECT_TRUE(prepare_reply("email", "", m, {}, std::nullopt, 0));
   EXPECT_TRUE(prepare_reply("whatsapp", "1", m, {}, 0, 0));
   EXPECT_TRUE(prepare_reply("telegram", "1", m, {}, std::nullopt, 0));
-  for (const char* type : {"messenger", "instagram", "twilio", "webchat"}) {
+  EXPECT_TRUE(prepare_reply("twilio", "+14155550100", m, {}, std::nullopt, 0));
+  for (const char* type : {"messenger", "instagram", "webchat"}) {
     auto refused = prepare_reply(type, "1", m, {}, 0, 0);
     ASSERT_FALSE(refused) << type;
     EXPECT_EQ(refused.error().code, Errc::unprocessable);
@@ -169,6 +170,14 @@ TEST(PrepareReply, WhatsAppAndTelegramSendOneFileWithTheTextAsItsCaption) {
   EXPECT_NE(long_caption.error().message.find("1025"), std::string::npos);
   EXPECT_TRUE(prepare_reply("telegram", "1", AgentMessage::text(one.body), {}, kNow, kNow))
       << "as text alone it fits";
+
+  // Twilio's Body is no caption (1600 characters), but its media has Twilio's limits.
+  AgentMessage mms = AgentMessage::text(std::string(1500, 'a'));
+  mms.attachments = {{"big.jpg", "image/jpeg", std::string(6 * 1024 * 1024, 'x'), ""}};
+  auto too_big = prepare_reply("twilio", "+14155550100", mms, {}, kNow, kNow);
+  ASSERT_FALSE(too_big);
+  EXPECT_NE(too_big.error().message.find("5 MB of media in an MMS"), std::string::npos) << too_big.error().message;
+  EXPECT_TRUE(prepare_reply("twilio", "whatsapp:+14155550100", mms, {}, kNow, kNow)) << "16 MB on WhatsApp";
 
   // The window still applies: outside it WhatsApp takes only a template, which has no files.
   one.body = "late";

@@ -7,6 +7,7 @@
 
 #include "protocol/base64.hpp"
 #include "protocol/form_data.hpp"
+#include "protocol/outbound_media.hpp"
 
 namespace touchpoint::server {
 namespace {
@@ -37,6 +38,13 @@ class MessagingFilesTest : public MessagingTest {
     EXPECT_TRUE(form) << (form ? "" : form.error().message);
     return form ? *form : protocol::Form{};
   }
+  static void expect_file(const protocol::Form& form, const char* field, const std::string& bytes,
+                          const std::string& filename) {
+    const protocol::FormField* f = form.find(field);
+    ASSERT_NE(f, nullptr) << "no " << field << " part";
+    EXPECT_EQ(f->value, bytes) << "the bytes arrive as stored";
+    EXPECT_EQ(f->filename, filename);
+  }
 };
 
 TEST_F(MessagingFilesTest, WhatsAppUploadsTheFileThenSendsItWithTheCaptionAndReceiptsFollowTheSend) {
@@ -54,9 +62,7 @@ TEST_F(MessagingFilesTest, WhatsAppUploadsTheFileThenSendsItWithTheCaptionAndRec
   auto upload = form_of(got[0]);
   EXPECT_EQ(upload.get("messaging_product"), "whatsapp");
   EXPECT_EQ(upload.get("type"), "image/png");
-  ASSERT_NE(upload.find("file"), nullptr);
-  EXPECT_EQ(upload.find("file")->value, kPng);
-  EXPECT_EQ(upload.find("file")->filename, "label.png");
+  expect_file(upload, "file", kPng, "label.png");
 
   EXPECT_EQ(got[1].target, "/graph/106540352242922/messages");
   rapidjson::Document d;
@@ -97,10 +103,52 @@ TEST_F(MessagingFilesTest, TelegramSendsADocumentInOneMultipartRequest) {
   auto form = form_of(got[0]);
   EXPECT_EQ(form.get("chat_id"), "23");
   EXPECT_EQ(form.get("caption"), "Our terms");
-  ASSERT_NE(form.find("document"), nullptr);
-  EXPECT_EQ(form.find("document")->value, pdf);
-  EXPECT_EQ(form.find("document")->filename, "terms.pdf");
+  expect_file(form, "document", pdf, "terms.pdf");
   EXPECT_EQ(status_of(1, id_of(r, "message_id"), "sent"), "sent");
+}
+
+TEST_F(MessagingFilesTest, TwilioFetchesTheFileFromASignedLinkThatServesOnlyASentReplysFile) {
+  ASSERT_EQ(post_twilio(fixture("twilio_sms.form")).status, 200);
+  provider_.script({{201, R"({"sid":"MMout1","status":"queued"})"}});
+  auto r = reply_with_files(1, "Your label", {{"label.png", "image/png", kPng}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  auto params = protocol::parse_form(got[0].body).value();
+  std::map<std::string, std::string> form(params.begin(), params.end());
+  EXPECT_EQ(form["Body"], "Your label");
+  std::string prefix = std::string(kPublicUrl) + "/media/out/";
+  ASSERT_EQ(form["MediaUrl"].rfind(prefix, 0), 0u) << form["MediaUrl"];
+  EXPECT_EQ(status_of(1, id_of(r, "message_id"), "sent"), "sent");
+
+  // What Twilio then downloads, from us.
+  HttpClient client(server_->http_port());
+  std::string path = form["MediaUrl"].substr(std::string(kPublicUrl).size());
+  auto file = client.request(http::verb::get, path, "", {});
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, kPng);
+  EXPECT_EQ(file.headers["Content-Type"], "image/png");
+  EXPECT_EQ(file.headers["Content-Disposition"], "attachment");
+  EXPECT_EQ(file.headers["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(client.request(http::verb::get, path + "0", "", {}).status, 404) << "a tampered link";
+
+  // A link for any other file is refused even when signed: a note's file, a customer's.
+  auto note = agent_post("/api/v1/tickets/1/messages",
+                         R"({"body":"internal","internal":true,"attachments":[{"filename":"n.txt",)"
+                         R"("content_type":"text/plain","content_base64":")" + protocol::base64_encode("secret") + R"("}]})");
+  ASSERT_EQ(note.status, 201) << note.body;
+  std::ifstream key_file(dir_.str() + "/secret.key", std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(key_file)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(key.size(), 32u);
+  auto view = reader().ticket(1).value();
+  int64_t note_file = 0;
+  for (const auto& m : view.messages)
+    if (m.internal && !m.attachments.empty()) note_file = m.attachments.front().id;
+  ASSERT_NE(note_file, 0);
+  int64_t tomorrow = static_cast<int64_t>(std::time(nullptr)) + 86400;
+  EXPECT_EQ(client.request(http::verb::get, "/media/out/" + protocol::outbound_media_token(key, note_file, tomorrow), "", {})
+                .status,
+            404);
 }
 
 TEST_F(MessagingFilesTest, ChannelsThatTakeNoFilesAndASecondFileAreRefusedBeforeAnythingIsStored) {

@@ -85,6 +85,17 @@ TEST(FlushGather, OneLateReturnDoesNotFlipTheDecision) {
   EXPECT_TRUE(g.gather_until());
 }
 
+TEST(FlushGather, AnIdleHourDoesNotKeepItOffOnceLoadReturns) {
+  FlushGather g;
+  cycle(g, t0, 10ms, 64, 0, 3ms, 64);
+  g.answered(t0 + 20ms, 64, 0, 10ms);
+  g.committed(t0 + 1h, 64);  // the senders went quiet, and came back an hour later
+  g.answered(t0 + 1h + 20ms, 64, 0, 10ms);
+  ASSERT_TRUE(g.return_time());
+  EXPECT_LE(*g.return_time(), 6ms);
+  EXPECT_TRUE(g.gather_until());
+}
+
 TEST(FlushGather, AFlushThatAnsweredNothingLeavesNothingToWaitFor) {
   FlushGather g;
   cycle(g, t0, 10ms, 32, 32, 2ms, 32);

@@ -98,11 +98,19 @@ const MAX_BYTES = 25 * 1024 * 1024;  // the API's limit for the files of one mes
 
 // How many files the message may carry (0: none; the server answers 422 past it): any number on
 // notes and on replies by email (sent after the text); one on WhatsApp and Telegram, whose
-// message is the file with the reply's text as its caption.
+// message is the file with the reply's text as its caption, and on Twilio (MMS, or WhatsApp
+// through Twilio), which sends it beside the text.
 export function fileLimit(ticket: Ticket, internal: boolean): number {
   if (internal || ticket.channel === "email") return MAX_FILES;
-  if (ticket.channel === "whatsapp" || ticket.channel === "telegram") return 1;
+  if (["whatsapp", "telegram", "twilio"].includes(ticket.channel)) return 1;
   return 0;
+}
+
+// What the agent should know when a channel takes one file.
+export function oneFileHint(channel: string): string {
+  return channel === "twilio"
+    ? t("One file per message on this channel, sent with the reply (at most 5 MB by MMS, 16 MB on WhatsApp).")
+    : t("One file per message on this channel: the reply goes as its caption (at most 1,024 characters).");
 }
 
 export interface Attachment {
@@ -127,7 +135,8 @@ export function toAttachments(files: File[]): Promise<Attachment[]> {
 }
 
 // The files chosen for the message being written; each can be taken off before sending.
-export function FilePicker({ files, max, onChange }: { files: File[]; max: number; onChange: (f: File[]) => void }) {
+export function FilePicker({ files, max, hint, onChange }:
+  { files: File[]; max: number; hint?: string; onChange: (f: File[]) => void }) {
   const total = files.reduce((n, f) => n + f.size, 0);
   const tooMany = files.length > max || total > MAX_BYTES;
   const one = max === 1;
@@ -139,7 +148,7 @@ export function FilePicker({ files, max, onChange }: { files: File[]; max: numbe
         onChange([...files, ...Array.from(input.files ?? [])]);
         input.value = "";
       }} />
-      {one && <p class="hint">{t("One file per message on this channel: the reply goes as its caption (at most 1,024 characters).")}</p>}
+      {one && hint && <p class="hint">{hint}</p>}
       {files.length > 0 && (
         <ul class="chosen-files">
           {files.map((f, i) => (

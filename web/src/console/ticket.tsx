@@ -6,7 +6,7 @@ import { CustomerPanel } from "./customer";
 import { CustomerHtml } from "./customer_html";
 import { statuses, when } from "./format";
 import { live } from "./live";
-import { FilePicker, fileLimit, replyWindow, TagPicker, TemplatePicker, toAttachments, type ReplyWindow,
+import { FilePicker, fileLimit, oneFileHint, replyWindow, TagPicker, TemplatePicker, toAttachments, type ReplyWindow,
          type TemplateChoice } from "./composer_rules";
 import { navigate, onLink } from "./router";
 import { SlaBadge } from "./sla";
@@ -217,7 +217,7 @@ export function TicketPage({ id }: { id: number }) {
             </>
           )}
           {!internal && window_.kind === "tag" && <TagPicker tags={window_.tags} value={tag} onChange={setTag} />}
-          {withFiles && <FilePicker files={files} max={maxFiles} onChange={setFiles} />}
+          {withFiles && <FilePicker files={files} max={maxFiles} hint={oneFileHint(ticket.channel)} onChange={setFiles} />}
           <div class="composer-actions">
             <MacroPicker ticketId={id} onPick={(body, mid) => { edit(body); setMacroId(mid); }} />
             <label class="inline"><input type="checkbox" checked={internal}
