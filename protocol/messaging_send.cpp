@@ -294,14 +294,17 @@ ProviderRequest twilio_send(const OutboundItem& item, std::string_view account_s
           "application/x-www-form-urlencoded", body, {{"Authorization", basic_auth(account_sid, auth_token)}}};
 }
 
+// WhatsApp's rate limits: 130429 throughput, 131056 pair rate, 80007 account rate, 4 app rate.
+// Wait and retry.
+const std::set<int64_t> kWhatsAppRateLimits = {4, 80007, 130429, 131056};
+
 DeliveryOutcome whatsapp_outcome(int status, std::string_view body, std::string_view network_error) {
-  // 130429 throughput, 131056 pair rate, 80007 account rate, 4 app rate: wait and retry.
-  return graph_outcome(status, body, network_error, {4, 80007, 130429, 131056}, "messages", "id");
+  return graph_outcome(status, body, network_error, kWhatsAppRateLimits, "messages", "id");
 }
 
 DeliveryOutcome whatsapp_upload_outcome(int status, std::string_view body, std::string_view network_error) {
-  // {"id":"<media id>"}; the same rate-limit codes as a send.
-  auto outcome = graph_outcome(status, body, network_error, {4, 80007, 130429, 131056}, "id", "");
+  // {"id":"<media id>"}; the same rate limits as a send.
+  auto outcome = graph_outcome(status, body, network_error, kWhatsAppRateLimits, "id", "");
   if (outcome.kind == DeliveryKind::sent && outcome.provider_id.empty())
     return failed("the upload's answer names no media id: " + short_body(status, body));
   if (!outcome.error.empty()) outcome.error = "uploading the file: " + outcome.error;
