@@ -405,6 +405,7 @@ std::string encode_customer(const CustomerView& c) {
   w.EndArray();
   key_time(w, "created_at", c.created_at);
   key_opt_int(w, "merged_into", c.merged_into);
+  key_opt_str(w, "language", c.language.empty() ? std::nullopt : std::optional<std::string>(c.language));
   w.EndObject();
   return done(buf);
 }

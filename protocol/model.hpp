@@ -48,6 +48,7 @@ struct InboundContact {
   std::string thread_key;     // groups messages into one ticket; empty = one per customer
   std::vector<Identity> from; // sender identities, most specific first
   std::string from_name;
+  std::string language;       // the sender's language when the channel states it (protocol/language.hpp)
   std::string subject;
   std::string text;
   std::optional<std::string> html;

@@ -2,6 +2,7 @@
 
 #include "protocol/utf8.hpp"
 #include "protocol/json_read.hpp"
+#include "protocol/language.hpp"
 #include "protocol/signature.hpp"
 
 namespace touchpoint::protocol {
@@ -56,6 +57,7 @@ Result<WebhookBatch> parse_telegram_update(std::string_view channel_name, std::s
   if (auto last = json::text(*from, "last_name"); !last.empty())
     c.from_name += (c.from_name.empty() ? "" : " ") + last;
   if (c.from_name.empty()) c.from_name = json::text(*from, "username");
+  c.language = language_tag(json::text(*from, "language_code"));
   c.sent_at = json::integer(*m, "date");
 
   c.text = json::text(*m, "text");

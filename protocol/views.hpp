@@ -78,6 +78,7 @@ struct CustomerView {
   std::vector<IdentityRow> identities;
   std::optional<int64_t> merged_into;
   int64_t created_at = 0;
+  std::string language;  // as a channel stated it (protocol/language.hpp); "" when unknown
 };
 
 struct AgentRow {

@@ -6,6 +6,7 @@
 
 #include "protocol/api_channel.hpp"
 #include "protocol/identity.hpp"
+#include "protocol/language.hpp"
 #include "protocol/origin.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/time.hpp"
@@ -71,6 +72,10 @@ Result<ChatFrame> hello(const Value& doc) {
     if (!e) return bad("bad_email", "email is not an email address");
     h.email = std::move(e);
   }
+  // The browser's language (navigator.language): a hint, so a malformed one is only ignored.
+  auto language = optional_text(doc, "language", 64);
+  if (!language) return language.error();
+  if (language.value()) h.language = language_tag(*language.value());
   return ChatFrame{std::move(h)};
 }
 
@@ -197,7 +202,8 @@ Identity visitor_identity(std::string_view visitor) { return {"webchat", std::st
 
 InboundContact chat_contact(std::string_view channel, std::string_view visitor, const ChatSay& s,
                             const std::optional<std::string>& name,
-                            const std::optional<std::string>& email, int64_t now) {
+                            const std::optional<std::string>& email, std::string_view language,
+                            int64_t now) {
   InboundContact c;
   c.channel_type = "webchat";
   c.channel_name = std::string(channel);
@@ -206,6 +212,7 @@ InboundContact chat_contact(std::string_view channel, std::string_view visitor, 
   c.from.push_back(visitor_identity(visitor));
   if (email) c.from.push_back({"email", *email});
   c.from_name = name.value_or("");
+  c.language = std::string(language);
   c.text = s.text;
   c.subject = chat_subject(s.text);
   c.sent_at = now;

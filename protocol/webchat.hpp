@@ -39,6 +39,7 @@ struct ChatHello {
   std::optional<std::string> visitor_token;  // null on a first visit
   int64_t after = 0;                         // the last seq this tab has
   std::optional<std::string> name, email;    // email: normalized
+  std::string language;                      // the browser's, as a tag; "" when unknown
 };
 struct ChatSay {
   std::string client_id;  // the tab's own id for the message: retries carry the same one
@@ -67,7 +68,8 @@ ChatError chat_error_of(const Error& e);
 // key is the visitor's client_id (a resend stores nothing new).
 InboundContact chat_contact(std::string_view channel, std::string_view visitor, const ChatSay& say,
                             const std::optional<std::string>& name,
-                            const std::optional<std::string>& email, int64_t now);
+                            const std::optional<std::string>& email, std::string_view language,
+                            int64_t now);
 // The identity a visitor is known by (type "webchat").
 Identity visitor_identity(std::string_view visitor);
 

@@ -95,6 +95,7 @@ void ChatSession::hello(protocol::ChatHello h) {
   visitor_ = known ? *known : new_visitor_id();
   name_ = std::move(h.name);
   email_ = std::move(h.email);
+  language_ = std::move(h.language);
   stage_ = Stage::replaying;
   // Join first, then read: a line committed meanwhile is in the replay or arrives live (held
   // until the replay is out, then sent only if the replay did not have it).
@@ -159,7 +160,7 @@ void ChatSession::say(protocol::ChatSay s) {
   if (!take_message_token())
     return send_text(R"({"type":"error","code":"rate_limited","message":"too many messages; )"
                      R"(send it again in a moment","client_id":")" + s.client_id + "\"}");
-  auto contact = protocol::chat_contact(channel_.name, visitor_, s, name_, email_, app_.now());
+  auto contact = protocol::chat_contact(channel_.name, visitor_, s, name_, email_, language_, app_.now());
   auto self = shared_from_this();
   bool queued = app_.writer.submit<Stored>(
       [c = std::move(contact)](storage::TicketStore& store) -> Result<Stored> {

@@ -73,6 +73,7 @@ class ChatSession : public ChatSink, public std::enable_shared_from_this<ChatSes
   Stage stage_ = Stage::waiting_hello;
   std::string visitor_;                    // after hello
   std::optional<std::string> name_, email_;
+  std::string language_;  // the browser's, from the hello
   std::vector<std::pair<Frame, int64_t>> held_;  // live frames that came during the replay
   int64_t replayed_ = 0;                   // the highest seq the replay sent
   int64_t ticket_id_ = 0;                  // the conversation's latest ticket (0: none yet)

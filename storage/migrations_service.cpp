@@ -488,6 +488,11 @@ BEGIN
   INSERT INTO customer_search(rowid, name) VALUES (new.id, new.name);
 END;
 )sql",
+    // v21: the customer's language, as a channel states it (Telegram's language_code, a chat
+    // visitor's browser): surveys ask in it when it is a built-in language.
+    R"sql(
+ALTER TABLE customers ADD COLUMN language TEXT;
+)sql",
 };
 
 }  // namespace touchpoint::storage

@@ -41,6 +41,9 @@ SurveyStore::SurveyStore(sqlite3* db)
                     "SELECT id, channel_type, channel_name, thread_key, group_id, assignee_id, "
                     "?2, ?3, 'scheduled', ?4, ?5 FROM tickets WHERE id = ?1 AND NOT EXISTS ("
                     "SELECT 1 FROM surveys WHERE ticket_id = ?1 AND status <> 'skipped')"),
+      // The customer's language, when a channel stated it (a survey asks in it if built in).
+      customer_language_(db, "SELECT c.language FROM tickets t JOIN customers c ON c.id = t.customer_id "
+                             "WHERE t.id = ?1"),
       skip_scheduled_(db, "UPDATE surveys SET status = 'skipped', reason = ?2 "
                           "WHERE ticket_id = ?1 AND status = 'scheduled' RETURNING id"),
       awaiting_(db, "SELECT id, ticket_id, kind, language, step, expires_at FROM surveys "
@@ -91,8 +94,13 @@ void SurveyStore::status_changed(int64_t ticket_id, const std::string& from, con
                                  int64_t now) {
   if (to == "solved" && settings_) {
     int64_t due = now + settings_->delay_seconds;
+    std::string language = settings_->language;
+    customer_language_.bind(1, ticket_id);
+    if (customer_language_.step())
+      if (auto theirs = protocol::survey_language_of(customer_language_.text(0))) language = *theirs;
+    customer_language_.reset();
     schedule_.bind(1, ticket_id).bind(2, protocol::survey_kind_name(settings_->kind));
-    schedule_.bind(3, settings_->language).bind(4, due).bind(5, now).run();
+    schedule_.bind(3, language).bind(4, due).bind(5, now).run();
     if (sqlite3_changes(db_) > 0)
       pending_.earliest_due = std::min(pending_.earliest_due.value_or(due), due);
   } else if (from == "solved" && to != "closed") {

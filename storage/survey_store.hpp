@@ -64,6 +64,7 @@ class SurveyStore {
   SurveyCommitted pending_;
 
   Stmt schedule_;
+  Stmt customer_language_;
   Stmt skip_scheduled_;
   Stmt awaiting_;
   Stmt end_conversation_;

@@ -248,6 +248,7 @@ Result<CustomerView> TicketReader::customer(int64_t id) {
       c.name = q->text(1);
       c.created_at = q->int64(2);
       c.merged_into = q->opt_int64(3);
+      c.language = q->text(4);
     }
     StmtUse q(impl_->identities);
     q->bind(1, id);

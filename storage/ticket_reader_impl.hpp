@@ -91,7 +91,7 @@ struct TicketReader::Impl {
   Stmt events{h(),
               "SELECT id, ticket_id, customer_id, type, actor_type, actor_id, message_id, "
               "old_value, new_value, created_at FROM events WHERE ticket_id = ?1 ORDER BY id"};
-  Stmt customer{h(), "SELECT id, name, created_at, merged_into FROM customers WHERE id = ?1"};
+  Stmt customer{h(), "SELECT id, name, created_at, merged_into, language FROM customers WHERE id = ?1"};
   Stmt message_matches{h(),
                        "SELECT s.rowid, m.ticket_id FROM message_search s "
                        "JOIN messages m ON m.id = s.rowid "

@@ -148,6 +148,8 @@ struct TicketStore::Impl {
                             "VALUES (?1, ?2, ?2) RETURNING id"};
   Stmt customer_name{h(), "SELECT name FROM customers WHERE id = ?1"};
   Stmt set_customer_name{h(), "UPDATE customers SET name = ?2, updated_at = ?3 WHERE id = ?1"};
+  // The language a channel stated, kept when it changes (the latest says best what they read).
+  Stmt set_customer_language{h(), "UPDATE customers SET language = ?2 WHERE id = ?1 AND language IS NOT ?2"};
   Stmt insert_identity{h(), "INSERT INTO identities(customer_id, type, address, created_at) "
                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"};
   Stmt find_thread_ticket{h(), "SELECT id, status, merged_into FROM tickets WHERE "
@@ -414,6 +416,7 @@ struct TicketStore::Impl {
         set_customer_name.bind(1, *customer).bind(2, c.from_name).bind(3, now).run();
       }
     }
+    if (!c.language.empty()) set_customer_language.bind(1, *customer).bind(2, c.language).run();
     for (const auto& id : c.from) {
       insert_identity.bind(1, *customer).bind(2, id.type).bind(3, id.address).bind(4, now).run();
       if (sqlite3_changes(h()) > 0)

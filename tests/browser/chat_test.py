@@ -145,6 +145,10 @@ allowed_origins = ["{cls.shop.origin}"]
         self.wait().until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea#tp-text")))
         self.say("Dov'è il mio ordine?")
         ticket = self.wait_thread(["Dov'è il mio ordine?"])
+        # The browser's language came with the hello and is kept on the customer, for surveys.
+        customer_id = self.api("GET", f"/api/v1/tickets/{ticket}")[1]["customer_id"]
+        language = self.driver.execute_script("return navigator.language")
+        self.assertEqual(self.api("GET", f"/api/v1/customers/{customer_id}")[1]["language"], language.lower())
 
         status, body = self.api("POST", f"/api/v1/tickets/{ticket}/messages", {"body": "Parte oggi."})
         self.assertIn(status, (200, 201), body)

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (auto* say = std::get_if<ChatSay>(&frame.value())) {
     if (say->client_id.empty() || say->client_id.size() > kMaxChatClientIdBytes) std::abort();
     if (say->client_id.find_first_of(" :\"\\") != std::string::npos) std::abort();
-    auto contact = chat_contact("site", "0123456789abcdef0123456789abcdef", *say, {}, {}, 0);
+    auto contact = chat_contact("site", "0123456789abcdef0123456789abcdef", *say, {}, {}, "", 0);
     if (chat_client_id(contact.external_id) != say->client_id) std::abort();
     if (contact.subject.size() > 80 + 3) std::abort();
   }

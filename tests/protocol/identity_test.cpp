@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "protocol/language.hpp"
+
 namespace touchpoint::protocol {
 namespace {
 
@@ -21,6 +23,18 @@ TEST(NormalizePhone, KeepsPlusAndDigits) {
   EXPECT_FALSE(normalize_phone("+1 555 CALL NOW"));
   EXPECT_FALSE(normalize_phone("1+1234567"));
   EXPECT_FALSE(normalize_phone("+1234567890123456"));
+}
+
+TEST(LanguageTag, KeepsAWellFormedTagLowercasedAndDropsAnythingElse) {
+  EXPECT_EQ(language_tag("it"), "it");
+  EXPECT_EQ(language_tag("it-IT"), "it-it");
+  EXPECT_EQ(language_tag("pt_BR"), "pt-br");
+  EXPECT_EQ(language_tag("es-419"), "es-419");
+  EXPECT_EQ(language_tag("fil"), "fil");
+  EXPECT_EQ(language_tag("zh-Hant-TW"), "zh-hant-tw");
+  for (const char* bad : {"", "e", "engl", "1t", "it-", "-it", "it--it", "it it", "it;q=0.9", "<b>", "ça"})
+    EXPECT_EQ(language_tag(bad), "") << bad;
+  EXPECT_EQ(language_tag(std::string(36, 'a')), "");
 }
 
 }  // namespace

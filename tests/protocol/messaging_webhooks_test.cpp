@@ -196,6 +196,7 @@ TEST(TelegramWebhook, ReadsTextPhotoEditsAndIgnoresGroups) {
   ASSERT_EQ(b->contacts.size(), 1u);
   EXPECT_EQ(b->contacts[0].external_id, "23:1");
   EXPECT_EQ(b->contacts[0].from_name, "Sojan Jose");
+  EXPECT_EQ(b->contacts[0].language, "en") << "the sender's language_code";
   EXPECT_EQ(b->contacts[0].from, (std::vector<Identity>{{"telegram", "23"}}));
   EXPECT_EQ(b->contacts[0].text, "test");
 

@@ -51,6 +51,13 @@ TEST(ChatFrame, ReadsEveryVisitorFrame) {
   EXPECT_EQ(h.after, 3);
   EXPECT_EQ(h.name, "Ada");
   EXPECT_EQ(h.email, "ada@example.com");
+  EXPECT_EQ(h.language, "");
+  auto with_language = parse_chat_frame(R"({"type":"hello","language":"es-419"})");
+  ASSERT_TRUE(with_language);
+  EXPECT_EQ(std::get<ChatHello>(with_language.value()).language, "es-419");
+  auto odd_language = parse_chat_frame(R"({"type":"hello","language":"<script>"})");
+  ASSERT_TRUE(odd_language) << "a browser's odd language is ignored, not refused";
+  EXPECT_EQ(std::get<ChatHello>(odd_language.value()).language, "");
 
   auto say = parse_chat_frame(R"({"type":"message","client_id":"c-1_A","text":"hello"})");
   ASSERT_TRUE(say);
@@ -92,7 +99,8 @@ TEST(ChatFrame, BadFramesHaveAClearCode) {
 
 TEST(ChatContact, IsTheVisitorsThreadKeyedByClientId) {
   auto c = chat_contact("site", kVisitor, ChatSay{"abc", "hi"}, std::string("Ada"),
-                        std::string("ada@example.com"), 100);
+                        std::string("ada@example.com"), "it-it", 100);
+  EXPECT_EQ(c.language, "it-it");
   EXPECT_EQ(c.channel_type, "webchat");
   EXPECT_EQ(c.external_id, kVisitor + ":abc");
   EXPECT_EQ(c.thread_key, kVisitor);
@@ -101,12 +109,12 @@ TEST(ChatContact, IsTheVisitorsThreadKeyedByClientId) {
   EXPECT_EQ(c.from[1], (Identity{"email", "ada@example.com"}));
   EXPECT_EQ(chat_client_id(c.external_id), "abc");
   EXPECT_EQ(c.subject, "hi");
-  auto long_one = chat_contact("site", kVisitor, ChatSay{"x", "  First line\nsecond"}, {}, {}, 0);
+  auto long_one = chat_contact("site", kVisitor, ChatSay{"x", "  First line\nsecond"}, {}, {}, "", 0);
   EXPECT_EQ(long_one.subject, "First line");
   std::string many(100, 'a');
   many[79] = '\xc3';  // a two-byte character across the cut is left out whole
   many[80] = '\xa8';
-  EXPECT_EQ(chat_contact("site", kVisitor, ChatSay{"x", many}, {}, {}, 0).subject,
+  EXPECT_EQ(chat_contact("site", kVisitor, ChatSay{"x", many}, {}, {}, "", 0).subject,
             std::string(79, 'a') + "…");
 }
 

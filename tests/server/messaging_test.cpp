@@ -365,5 +365,25 @@ TEST_F(MessagingSurveyTest, Telegram) {
   });
 }
 
+TEST_F(MessagingSurveyTest, TelegramAsksInTheLanguageTheCustomersAppStates) {
+  std::string body = R"({"update_id":500,"message":{"message_id":500,"from":{"id":42,"is_bot":false,)"
+                     R"("first_name":"Giulia","language_code":"it"},"chat":{"id":42,"type":"private"},)"
+                     R"("date":1631132077,"text":"il pacco non arriva"}})";
+  ASSERT_EQ(post("/webhooks/telegram/tg", body, {{"Content-Type", "application/json"},
+                                                  {"X-Telegram-Bot-Api-Secret-Token", "s3cr3t_Token-1"}}).status, 200);
+  HttpClient client(server_->http_port());
+  auto solved = client.request(http::verb::patch, "/api/v1/tickets/1", R"({"status":"solved"})",
+                               {{"Content-Type", "application/json"},
+                                {"Authorization", std::string("Bearer ") + kAgentToken}});
+  ASSERT_EQ(solved.status, 200) << solved.body;
+  auto got = provider_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(got[0].body.find("Rispondi con un numero da 1"), std::string::npos) << got[0].body;
+  auto customer = client.request(http::verb::get, "/api/v1/customers/" +
+                                                      std::to_string(reader().ticket(1)->ticket.customer_id),
+                                 "", {{"Authorization", std::string("Bearer ") + kAgentToken}});
+  EXPECT_NE(customer.body.find(R"("language":"it")"), std::string::npos) << customer.body;
+}
+
 }  // namespace
 }  // namespace touchpoint::server

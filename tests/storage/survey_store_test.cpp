@@ -36,8 +36,9 @@ class SurveyStoreTest : public testing::Test {
     });
   }
   Recorded inbound(const std::string& id, const std::string& thread, const std::string& text,
-                   const std::string& channel_type = "api") {
+                   const std::string& channel_type = "api", const std::string& language = "") {
     InboundContact c;
+    c.language = language;
     c.channel_type = channel_type;
     c.channel_name = channel_type == "api" ? "crm" : channel_type;
     c.external_id = id;
@@ -142,6 +143,26 @@ TEST_F(SurveyStoreTest, SolvingSchedulesOneSurveyDueAfterTheDelay) {
   // Running again sends nothing twice.
   run_due();
   EXPECT_EQ(system_messages(t).size(), 1u);
+}
+
+TEST_F(SurveyStoreTest, TheSurveyAsksInTheCustomersLanguageWhenItIsBuiltIn) {
+  // The channel stated Italian once, then nothing: the customer stays Italian.
+  inbound("it-1", "it", "ciao", "api", "it-it");
+  int64_t italian = inbound("it-2", "it", "il mio ordine").ticket_id;
+  reply(italian);
+  set_status(italian, "solved");
+  int64_t german = inbound("de-1", "de", "hallo", "api", "de-de").ticket_id;  // not built in
+  reply(german);
+  set_status(german, "solved");
+  now_ += 3600;
+  run_due();
+  ASSERT_EQ(system_messages(italian).size(), 1u);
+  EXPECT_TRUE(contains(system_messages(italian)[0].body, "Rispondi con un numero da 1")) << system_messages(italian)[0].body;
+  ASSERT_EQ(system_messages(german).size(), 1u);
+  EXPECT_TRUE(contains(system_messages(german)[0].body, "Reply with a number from 1")) << "[survey] language";
+  auto customer = reader_->customer(view(italian).ticket.customer_id);
+  ASSERT_TRUE(customer);
+  EXPECT_EQ(customer->language, "it-it");
 }
 
 TEST_F(SurveyStoreTest, AReopenOrMergeBeforeTheDelaySkipsIt) {

@@ -63,8 +63,10 @@ export class Conversation {
     this.set({ status: this.state.status === "online" ? "connecting" : this.state.status });
     ws.onopen = () => {
       this.retries = 0;
+      // The browser's language: the satisfaction survey then asks in it when it can.
       this.frame({ type: "hello", visitor_token: this.saved.visitor_token ?? null, after: this.contiguous(),
-                   name: this.saved.name || undefined, email: this.saved.email || undefined });
+                   name: this.saved.name || undefined, email: this.saved.email || undefined,
+                   language: navigator.language || undefined });
     };
     ws.onmessage = (e) => {
       try {
