@@ -6,7 +6,8 @@ import { duration, when } from "./format";
 import { t } from "./i18n";
 
 interface Experience {
-  customer: { id: number; name: string; identities: { id: number; type: string; address: string }[] };
+  customer: { id: number; name: string; identities: { id: number; type: string; address: string }[];
+              language: string | null };
   channels: { type: string; contacts: number; last_at: string }[];
   service: { tickets: number; open_tickets: number; reopens: number; first_reply_p50_seconds: number | null;
              resolution_p50_seconds: number | null; sla_breaches: number; repeat_contacts_7d: number };
@@ -52,6 +53,7 @@ export function CustomerPanel({ customerId, version }: { customerId: number; ver
         <dt>{t("SLA breaches")}</dt><dd>{s.sla_breaches}</dd>
         <dt>{t("Surveys answered")}</dt><dd>{f.responses} {t("of")} {f.surveys_sent}{f.csat !== null && ` · CSAT ${Math.round(f.csat * 100)}%`}{f.last_nps !== null && ` · NPS ${f.last_nps} (${f.nps_category})`}</dd>
         <dt>{t("Channels")}</dt><dd>{x.channels.map((c) => `${c.type} ${c.contacts}`).join(", ") || "—"}</dd>
+        {x.customer.language && <><dt>{t("Language")}</dt><dd lang={x.customer.language}>{x.customer.language}</dd></>}
       </dl>
       {f.comments.length > 0 && (
         <>
