@@ -287,36 +287,40 @@ Result<std::vector<CustomerView>> TicketReader::customers(std::optional<int64_t>
   return customers_of(ids);
 }
 
-Result<StoredFile> TicketReader::attachment(int64_t attachment_id) {
+namespace {
+// An attachment's row by the query (its one parameter: the attachment's id), with its bytes.
+Result<StoredFile> attachment_by(sqlite3* db, const char* sql, int64_t attachment_id,
+                                 const char* missing) {
   StoredFile f;
-  auto found = guarded([&]() -> Status {
-    Stmt q(impl_->h(), "SELECT filename, content_type, sha256 FROM attachments WHERE id = ?1");
-    q.bind(1, attachment_id);
-    if (!q.step()) return Error{Errc::not_found, "no attachment " + std::to_string(attachment_id)};
-    f.filename = q.text(0);
-    f.content_type = q.text(1);
-    f.sha256 = q.text(2);
-    return ok();
+  Stmt q(db, sql);
+  q.bind(1, attachment_id);
+  if (!q.step()) return Error{Errc::not_found, missing + std::to_string(attachment_id)};
+  f.filename = q.text(0);
+  f.content_type = q.text(1);
+  f.sha256 = q.text(2);
+  return f;
+}
+}  // namespace
+
+Result<StoredFile> TicketReader::attachment(int64_t attachment_id) {
+  auto found = guarded([&] {
+    return attachment_by(impl_->h(), "SELECT filename, content_type, sha256 FROM attachments WHERE id = ?1",
+                         attachment_id, "no attachment ");
   });
   if (!found) return found.error();
-  return with_bytes(std::move(f));
+  return with_bytes(std::move(found).value());
 }
 
 Result<StoredFile> TicketReader::sent_attachment(int64_t attachment_id) {
-  StoredFile f;
-  auto found = guarded([&]() -> Status {
-    Stmt q(impl_->h(), "SELECT a.filename, a.content_type, a.sha256 FROM attachments a "
-                       "JOIN messages m ON m.id = a.message_id "
-                       "WHERE a.id = ?1 AND m.direction = 'out' AND m.author = 'agent' AND m.internal = 0");
-    q.bind(1, attachment_id);
-    if (!q.step()) return Error{Errc::not_found, "no file of a sent reply " + std::to_string(attachment_id)};
-    f.filename = q.text(0);
-    f.content_type = q.text(1);
-    f.sha256 = q.text(2);
-    return ok();
+  auto found = guarded([&] {
+    return attachment_by(impl_->h(),
+                         "SELECT a.filename, a.content_type, a.sha256 FROM attachments a "
+                         "JOIN messages m ON m.id = a.message_id WHERE a.id = ?1 AND "
+                         "m.direction = 'out' AND m.author = 'agent' AND m.internal = 0",
+                         attachment_id, "no file of a sent reply ");
   });
   if (!found) return found.error();
-  return with_bytes(std::move(f));
+  return with_bytes(std::move(found).value());
 }
 
 Result<StoredFile> TicketReader::raw_message(int64_t message_id) {
