@@ -145,10 +145,14 @@ class MessagingTest : public testing::Test {
     return d[key].GetInt64();
   }
 
-  Reply agent_post(const std::string& target, const std::string& body) {
+  // A call to the agents' API with the agent's token.
+  Reply agent_call(http::verb method, const std::string& target, const std::string& body = "") {
     HttpClient client(server_->http_port());
-    return client.request(http::verb::post, target, body,
+    return client.request(method, target, body,
                           {{"Content-Type", "application/json"}, {"Authorization", std::string("Bearer ") + kAgentToken}});
+  }
+  Reply agent_post(const std::string& target, const std::string& body) {
+    return agent_call(http::verb::post, target, body);
   }
 
   std::atomic<int64_t> skew_{0};

@@ -315,10 +315,7 @@ class MessagingSurveyTest : public MessagingTest {
   }
   void converse(const std::function<void(const std::string& id, const std::string& text)>& say) {
     say("in-1", "my order is late");
-    HttpClient client(server_->http_port());
-    auto solved = client.request(http::verb::patch, "/api/v1/tickets/1", R"({"status":"solved"})",
-                                 {{"Content-Type", "application/json"},
-                                  {"Authorization", std::string("Bearer ") + kAgentToken}});
+    auto solved = agent_call(http::verb::patch, "/api/v1/tickets/1", R"({"status":"solved"})");
     ASSERT_EQ(solved.status, 200) << solved.body;
     auto got = provider_.wait_for(1);
     ASSERT_EQ(got.size(), 1u);
@@ -371,17 +368,13 @@ TEST_F(MessagingSurveyTest, TelegramAsksInTheLanguageTheCustomersAppStates) {
                      R"("date":1631132077,"text":"il pacco non arriva"}})";
   ASSERT_EQ(post("/webhooks/telegram/tg", body, {{"Content-Type", "application/json"},
                                                   {"X-Telegram-Bot-Api-Secret-Token", "s3cr3t_Token-1"}}).status, 200);
-  HttpClient client(server_->http_port());
-  auto solved = client.request(http::verb::patch, "/api/v1/tickets/1", R"({"status":"solved"})",
-                               {{"Content-Type", "application/json"},
-                                {"Authorization", std::string("Bearer ") + kAgentToken}});
+  auto solved = agent_call(http::verb::patch, "/api/v1/tickets/1", R"({"status":"solved"})");
   ASSERT_EQ(solved.status, 200) << solved.body;
   auto got = provider_.wait_for(1);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_NE(got[0].body.find("Rispondi con un numero da 1"), std::string::npos) << got[0].body;
-  auto customer = client.request(http::verb::get, "/api/v1/customers/" +
-                                                      std::to_string(reader().ticket(1)->ticket.customer_id),
-                                 "", {{"Authorization", std::string("Bearer ") + kAgentToken}});
+  auto customer = agent_call(http::verb::get,
+                             "/api/v1/customers/" + std::to_string(reader().ticket(1)->ticket.customer_id));
   EXPECT_NE(customer.body.find(R"("language":"it")"), std::string::npos) << customer.body;
 }
 
